@@ -1,0 +1,76 @@
+# Wegweiser: every target does the set-up it needs first, so `make run` and `make test` work on a fresh
+# machine. Virtualenvs live in .venv/, built artefacts in .build/, the trained model in models/.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+RASA_VENV := .venv/rasa
+BOT_VENV  := .venv/bot
+RASA_PY   := $(RASA_VENV)/bin/python
+BOT_PY    := $(BOT_VENV)/bin/python
+RASA      := $(RASA_VENV)/bin/rasa
+MODEL     := models/wegweiser.tar.gz
+SPACY_DIR := .build/spacy
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+
+TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) $(SPACY_DIR)/.stamp
+
+.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean
+help:
+	@echo "make run    - chat with the assistant (terminal, or Telegram when TELEGRAM_TOKEN is set)"
+	@echo "make serve  - Rasa on 127.0.0.1:5005 (REST channel) + action server on 127.0.0.1:5055"
+	@echo "make test   - all tests (data validation, unit and REST tests, test stories, held-out NLU)"
+	@echo "make train  - retrain when the training data changed"
+	@echo "make validate - check training data, responses and programme data"
+	@echo "make bench  - training time, load time, memory, REST latency"
+
+$(RASA_VENV)/.stamp: requirements/rasa.lock.txt scripts/find-python310.sh
+	rm -rf $(RASA_VENV)
+	"$$(scripts/find-python310.sh)" -m venv $(RASA_VENV)
+	$(RASA_PY) -m pip install -q --upgrade "pip<25" "setuptools<70" wheel
+	$(RASA_PY) -m pip install -q -r requirements/rasa.lock.txt
+	touch $@
+
+$(BOT_VENV)/.stamp: requirements/bot.lock.txt scripts/find-python-bot.sh
+	rm -rf $(BOT_VENV)
+	"$$(scripts/find-python-bot.sh)" -m venv $(BOT_VENV)
+	$(BOT_PY) -m pip install -q --upgrade pip
+	$(BOT_PY) -m pip install -q -r requirements/bot.lock.txt
+	touch $@
+
+$(SPACY_DIR)/.stamp: $(RASA_VENV)/.stamp scripts/build_spacy.py content/languages.yml
+	$(RASA_PY) scripts/build_spacy.py --out $(SPACY_DIR)
+	touch $@
+
+setup: $(RASA_VENV)/.stamp $(BOT_VENV)/.stamp $(SPACY_DIR)/.stamp
+
+# Retrains only when the model is missing or older than its training inputs. Answers' wording and
+# programme data (content/) are read at run time and need no retraining.
+$(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.stamp
+	$(RASA) train --domain domain --data data --config config.yml --out models \
+	  --fixed-model-name wegweiser --quiet
+	touch $@
+
+train: $(MODEL)
+
+validate: setup
+	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+	$(RASA_PY) -m wegweiser.checks
+
+test: setup $(MODEL)
+	bash scripts/test.sh
+
+serve: setup $(MODEL)
+	$(RASA_PY) scripts/launch.py serve
+
+run: setup $(MODEL)
+	$(RASA_PY) scripts/launch.py run
+
+bench: setup $(MODEL)
+	$(RASA_PY) bench/run.py
+
+clean:
+	rm -rf .venv .build models results .data
+
+placeholders: $(RASA_VENV)/.stamp
+	$(RASA_PY) -m wegweiser.placeholder_slots

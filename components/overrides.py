@@ -1,0 +1,118 @@
+"""Deterministic decisions that must not be left to a statistical classifier.
+
+- CrisisGuard: a message containing a crisis term from content/safety.yml (suicide, violence, medical
+  emergency; every language) is classified `crisis`, whatever the classifiers thought, so emergency
+  numbers come first and never an FAQ guess. Terms are read when the model is loaded: editing them
+  needs no retraining.
+- TopicPayloads: the clarification buttons send `/faq/<topic>`; this turns such a payload into the
+  retrieval intent and response-selector result that Rasa's `utter_faq` expects.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+
+from components.tokenizer import normalise_arabic_script
+from wegweiser.content import load_safety
+
+CRISIS_INTENT = "crisis"
+
+
+def _normalise(text: str) -> str:
+    return " " + re.sub(r"\s+", " ", normalise_arabic_script(text.lower())) + " "
+
+
+class CrisisTerms:
+    """Matches crisis terms as whole words or phrases, in any script."""
+
+    def __init__(self, terms: List[str]) -> None:
+        self._terms = sorted({_normalise(t).strip() for t in terms if t and str(t).strip()})
+        self._pattern = re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(t) for t in self._terms) + r")", re.UNICODE
+        ) if self._terms else None
+
+    @classmethod
+    def from_content(cls) -> "CrisisTerms":
+        terms_by_language = load_safety().get("crisis_terms", {})
+        return cls([term for terms in terms_by_language.values() for term in terms])
+
+    def match(self, text: str) -> Optional[str]:
+        if not self._pattern or not text:
+            return None
+        found = self._pattern.search(_normalise(text))
+        return found.group(1) if found else None
+
+
+def _set_intent(message: Message, name: str) -> None:
+    intent = {"name": name, "confidence": 1.0}
+    message.set("intent", intent, add_to_output=True)
+    ranking = [intent] + [
+        r for r in (message.get("intent_ranking") or []) if r.get("name") != name
+    ]
+    message.set("intent_ranking", ranking, add_to_output=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CrisisGuard(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisGuard":
+        return cls()
+
+    def __init__(self) -> None:
+        self._terms = CrisisTerms.from_content()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get("text") or ""
+            if not text.startswith("/") and self._terms.match(text):
+                _set_intent(message, CRISIS_INTENT)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class TopicPayloads(GraphComponent):
+    PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]+)/(?P<key>[a-z0-9_]+)$")
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TopicPayloads":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            match = self.PAYLOAD.match((message.get("text") or "").strip())
+            if not match:
+                continue
+            intent, key = match.group("intent"), match.group("key")
+            _set_intent(message, intent)
+            full = f"{intent}/{key}"
+            selected = {
+                "response": {
+                    "responses": None,
+                    "confidence": 1.0,
+                    "intent_response_key": full,
+                    "utter_action": f"utter_{full}",
+                },
+                "ranking": [{"confidence": 1.0, "intent_response_key": full}],
+            }
+            selector = dict(message.get("response_selector") or {})
+            selector[intent] = selected
+            message.set("response_selector", selector, add_to_output=True)
+        return messages

@@ -1,0 +1,103 @@
+"""A tokenizer that picks a blank spaCy pipeline per message language, with lemmas where available.
+
+One multilingual Rasa model serves six languages, but Rasa's SpacyNLP loads a single spaCy model. This
+tokenizer instead holds one blank pipeline per language (built by scripts/build_spacy.py: each
+language's own tokenizer rules plus spacy-lookups-data's lemma table where one exists), detects the
+language of each message and tokenizes with that pipeline. Arabic-script tokens are normalised
+(diacritics, tatweel and letter variants) so that Arabic and Persian spellings of a word meet.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from wegweiser.content import default_language, language_codes
+from wegweiser.language import dominant_script, detect
+from wegweiser.paths import PROJECT_ROOT
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+                                  "ة": "ه", "ۀ": "ه", "ؤ": "و", "ئ": "ی"})
+
+
+def normalise_arabic_script(word: str) -> str:
+    return _ARABIC_MARKS.sub("", word).translate(_ARABIC_VARIANTS)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class MultilingualSpacyTokenizer(Tokenizer):
+    """Tokenizes each message with the blank spaCy pipeline of its language."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "models_dir": ".build/spacy",
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy"]
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        import spacy
+
+        folder = Path(config["models_dir"])
+        if not folder.is_absolute():
+            folder = PROJECT_ROOT / folder
+        self._pipelines = {}
+        for code in language_codes():
+            path = folder / code
+            if not path.exists():
+                raise FileNotFoundError(f"{path} is missing: run `make setup` to build the spaCy pipelines")
+            self._pipelines[code] = spacy.load(path)
+        self._default = default_language()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MultilingualSpacyTokenizer":
+        return cls(config)
+
+    def _language_of(self, text: str) -> str:
+        detection = detect(text)
+        if detection and detection.language in self._pipelines:
+            return detection.language
+        script, _ = dominant_script(text)
+        for code, nlp in self._pipelines.items():
+            if script == "Arab" and code in ("ar", "fa"):
+                return code
+        return self._default
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute)
+        if not text:
+            return []
+        language = self._language_of(text)
+        nlp = self._pipelines[language]
+        doc = nlp(text)
+        tokens = []
+        for t in doc:
+            if not t.text.strip():
+                continue
+            lemma = (t.lemma_ or t.text).lower()
+            if dominant_script(t.text)[0] == "Arab":
+                lemma = normalise_arabic_script(lemma)
+            tokens.append(Token(t.text, t.idx, lemma=lemma))
+        return self._apply_token_pattern(tokens)

@@ -1,0 +1,44 @@
+"""Builds one blank spaCy pipeline per supported language under --out.
+
+spaCy's pretrained pipelines cannot be downloaded here, so each pipeline is `spacy.blank(code)` (the
+language's own tokenizer rules) plus, where spacy-lookups-data ships a lemma table for it, the lookup
+lemmatizer. The tables are saved with the pipeline, so nothing is looked up or downloaded at run time.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import spacy
+
+from wegweiser.content import load_languages
+
+
+def build(code: str, out: Path) -> str:
+    nlp = spacy.blank(code)
+    note = "tokenizer only (no lemma table in spacy-lookups-data)"
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        note = "tokenizer + lookup lemmatizer"
+    except (ValueError, OSError):  # E955: no lookup table for this language
+        nlp = spacy.blank(code)
+    target = out / code
+    if target.exists():
+        shutil.rmtree(target)
+    nlp.to_disk(target)
+    return note
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for language in load_languages():
+        print(f"spaCy {language.code}: {build(language.code, args.out)}")
+
+
+if __name__ == "__main__":
+    main()

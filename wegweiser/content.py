@@ -1,0 +1,74 @@
+"""Loads the user-facing content kept in YAML under content/ (all languages side by side).
+
+Loaders are cached: the files are read on first use, not at import time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Tuple
+
+import yaml
+
+from wegweiser.paths import content_dir
+
+
+def read_yaml(path: Path) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    script: str
+    native: str
+    names: Tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def load_languages() -> Tuple[Language, ...]:
+    data = read_yaml(content_dir() / "languages.yml")
+    return tuple(
+        Language(
+            code=item["code"],
+            script=item["script"],
+            native=item["native"],
+            names=tuple(str(name).lower() for name in item.get("names", [])),
+        )
+        for item in data["languages"]
+    )
+
+
+def language_codes() -> List[str]:
+    return [language.code for language in load_languages()]
+
+
+@lru_cache(maxsize=None)
+def default_language() -> str:
+    return read_yaml(content_dir() / "languages.yml")["default"]
+
+
+@lru_cache(maxsize=None)
+def load_messages() -> Mapping[str, Mapping[str, str]]:
+    """Sentences sent by custom actions: {message key: {language: text}}."""
+    return read_yaml(content_dir() / "messages.yml")["messages"]
+
+
+@lru_cache(maxsize=None)
+def load_topics() -> Mapping[str, Mapping[str, str]]:
+    """Short titles of FAQ topics for buttons: {topic: {language: title}}."""
+    return read_yaml(content_dir() / "topics.yml")["topics"]
+
+
+@lru_cache(maxsize=None)
+def load_safety() -> Dict[str, Any]:
+    return read_yaml(content_dir() / "safety.yml")
+
+
+def message(key: str, language: str, values: Mapping[str, str] | None = None) -> str:
+    """One action message in one language, with {placeholders} filled from `values`."""
+    texts = load_messages()[key]
+    text = texts.get(language) or texts[default_language()]
+    return text.format_map(dict(values or {})) if values is not None else text

@@ -1,0 +1,163 @@
+"""Programme facts: the schema of content/programmes/*.yml and content/centre.yml, and their loading.
+
+Every fact carries its sources and the date it was last checked; `verified: false` marks facts whose
+sources conflict or are not current, and answers built from them hedge. Loading validates everything
+and reports each problem with its file and fact, so a maintainer's typo fails loudly at start-up.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+try:  # the action server runs pydantic 1 (Rasa's pin), the gateway pydantic 2
+    from pydantic.v1 import BaseModel, Field, ValidationError, root_validator, validator
+except ImportError:  # pragma: no cover - depends on the installed pydantic
+    from pydantic import BaseModel, Field, ValidationError, root_validator, validator  # type: ignore
+
+from wegweiser.content import read_yaml
+from wegweiser.paths import centre_file, content_dir
+
+KINDS = ("eur", "number", "date", "text", "countries")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ProgrammeDataError(ValueError):
+    """Programme or centre data does not match the schema; the message lists every problem."""
+
+
+class Fact(BaseModel):
+    value: Any
+    kind: str
+    sources: List[str] = Field(..., min_items=1)
+    checked: dt.date
+    verified: bool = True
+    note: Optional[str] = None
+
+    class Config:
+        extra = "forbid"
+
+    @validator("kind")
+    def _known_kind(cls, kind: str) -> str:  # noqa: N805
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        return kind
+
+    @root_validator(skip_on_failure=True)
+    def _value_matches_kind(cls, values: Dict[str, Any]) -> Dict[str, Any]:  # noqa: N805
+        kind, value = values["kind"], values["value"]
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            raise ValueError("value must not be empty")
+        if kind in ("eur", "number") and not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in items
+        ):
+            raise ValueError(f"{kind} values must be non-negative numbers, got {value!r}")
+        if kind == "eur" and isinstance(value, list) and values.get("verified", True):
+            raise ValueError("several amounts are only allowed for facts marked verified: false")
+        if kind == "date" and not isinstance(value, dt.date):
+            raise ValueError(f"date values are written YYYY-MM-DD, got {value!r}")
+        if kind == "countries":
+            import pycountry
+
+            unknown = [v for v in items if not pycountry.countries.get(alpha_2=str(v))]
+            if unknown:
+                raise ValueError(f"unknown ISO 3166 country codes: {', '.join(map(str, unknown))}")
+        if kind == "text" and not all(isinstance(v, str) and v.strip() for v in items):
+            raise ValueError("text values must be non-empty strings")
+        return values
+
+
+class Programme(BaseModel):
+    id: str = Field(..., regex=r"^[a-z][a-z0-9]*$")
+    name: str
+    facts: Dict[str, Fact]
+
+    class Config:
+        extra = "forbid"
+
+
+class CentreValue(BaseModel):
+    value: Optional[str] = None
+    verified: bool = True
+    source: Optional[str] = None
+
+
+class OpeningHours(BaseModel):
+    days: List[str]
+    start: dt.time = Field(..., alias="from")
+    end: dt.time = Field(..., alias="to")
+
+    @validator("days", each_item=True)
+    def _known_day(cls, day: str) -> str:  # noqa: N805
+        if day not in DAYS:
+            raise ValueError(f"days are written {', '.join(DAYS)}")
+        return day
+
+
+class Centre(BaseModel):
+    name: str
+    address: CentreValue
+    phone: CentreValue
+    email: CentreValue
+    hours: List[OpeningHours] = []
+    languages: List[str]
+
+
+def _validate(model: type, data: Any, where: str) -> Any:
+    try:
+        return model.parse_obj(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise ProgrammeDataError(f"{where}: {problems}") from None
+
+
+def load_programmes_from(folder: Path, known_sources: Optional[set] = None) -> Dict[str, Programme]:
+    programmes: Dict[str, Programme] = {}
+    problems: List[str] = []
+    for path in sorted(folder.glob("*.yml")):
+        try:
+            programme = _validate(Programme, read_yaml(path), str(path))
+        except ProgrammeDataError as error:
+            problems.append(str(error))
+            continue
+        if programme.id in programmes:
+            problems.append(f"{path}: programme id {programme.id!r} is used twice")
+        for key, fact in programme.facts.items():
+            missing = [s for s in fact.sources if known_sources is not None and s not in known_sources]
+            if missing:
+                problems.append(f"{path}: facts.{key}: unknown sources {missing} (add them to sources.yml)")
+        programmes[programme.id] = programme
+    if problems:
+        raise ProgrammeDataError("\n".join(problems))
+    return programmes
+
+
+@lru_cache(maxsize=None)
+def load_programmes() -> Dict[str, Programme]:
+    sources = set(read_yaml(content_dir() / "sources.yml")["sources"])
+    return load_programmes_from(content_dir() / "programmes", sources)
+
+
+@lru_cache(maxsize=None)
+def load_centre() -> Centre:
+    path = centre_file()
+    return _validate(Centre, read_yaml(path), str(path))
+
+
+def all_facts() -> Dict[str, Fact]:
+    """Every fact by its placeholder name, `<programme id>_<fact key>`."""
+    return {
+        f"{programme.id}_{key}": fact
+        for programme in load_programmes().values()
+        for key, fact in programme.facts.items()
+    }
+
+
+def stale_facts(max_age_days: int, today: Optional[dt.date] = None) -> Dict[str, Fact]:
+    """Facts last checked longer ago than `max_age_days`."""
+    limit = (today or dt.date.today()) - dt.timedelta(days=max_age_days)
+    return {name: fact for name, fact in all_facts().items() if fact.checked < limit}

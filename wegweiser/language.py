@@ -1,0 +1,144 @@
+"""Which language a person writes in, and which language the assistant should answer in.
+
+Detection is deliberately cautious: a message like "ok", "5" or an emoji says nothing about the
+language, so it returns None and the conversation keeps its language. Writing systems decide first
+(Cyrillic means Russian when Russian is the only Cyrillic language offered); within one writing system
+(German/English/Turkish, Arabic/Farsi) the lingua detector decides, and only when it is confident.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+
+from wegweiser.content import Language, default_language, load_languages
+
+# Unicode character names start with the script's name; map those prefixes to ISO 15924 codes.
+_SCRIPT_PREFIXES = {"LATIN": "Latn", "ARABIC": "Arab", "CYRILLIC": "Cyrl", "GEORGIAN": "Geor",
+                    "ARMENIAN": "Armn", "GREEK": "Grek", "HEBREW": "Hebr", "DEVANAGARI": "Deva"}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+#: a single word in a shared script must be at least this long to count as evidence
+MIN_LETTERS = 3
+#: lingua's relative confidence needed to accept a language within one script
+MIN_CONFIDENCE = 0.6
+
+
+def script_of(char: str) -> Optional[str]:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return _SCRIPT_PREFIXES.get(name.split(" ", 1)[0])
+
+
+def dominant_script(text: str) -> Tuple[Optional[str], int]:
+    """The most frequent writing system among the letters of `text`, and how many letters use it."""
+    counts = Counter(filter(None, (script_of(c) for c in text)))
+    if not counts:
+        return None, 0
+    script, count = counts.most_common(1)[0]
+    return script, count
+
+
+@lru_cache(maxsize=None)
+def _lingua(codes: FrozenSet[str]):  # type: ignore[no-untyped-def]
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    isos = [getattr(IsoCode639_1, code.upper()) for code in sorted(codes)]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_preloaded_language_models().build()
+
+
+@dataclass(frozen=True)
+class Detection:
+    language: str
+    confidence: float
+
+
+def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[Detection]:
+    """The language of `text` when the text carries enough evidence, else None."""
+    if not text or text.lstrip().startswith("/"):
+        return None  # empty, or a button payload / command
+    offered = tuple(languages or load_languages())
+    script, letters = dominant_script(text)
+    candidates = [lang.code for lang in offered if lang.script == script]
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return Detection(candidates[0], 1.0)
+    words = [w for w in _WORD.findall(text) if any(c.isalpha() for c in w)]
+    if letters < MIN_LETTERS or not any(len(w) >= MIN_LETTERS for w in words):
+        return None
+    values = _lingua(frozenset(candidates)).compute_language_confidence_values(text)
+    if not values:
+        return None
+    best = values[0]
+    if best.value < MIN_CONFIDENCE:
+        return None
+    return Detection(best.language.iso_code_639_1.name.lower(), float(best.value))
+
+
+def requested_language(text: str, languages: Iterable[Language] | None = None) -> Optional[str]:
+    """The language a person asks for by name ("English please", "بالعربية"), if exactly one is named."""
+    lowered = text.lower()
+    words = set(_WORD.findall(lowered))
+    found = set()
+    for language in languages or load_languages():
+        for name in language.names:
+            if (" " in name or "-" in name) and name in lowered:
+                found.add(language.code)
+            elif name in words:
+                found.add(language.code)
+    return found.pop() if len(found) == 1 else None
+
+
+def normalise_hint(code: Optional[str]) -> Optional[str]:
+    """Telegram's language_code ("pt-br", "fa", "prs") reduced to an offered language, if any."""
+    if not code:
+        return None
+    base = str(code).lower().replace("_", "-").split("-", 1)[0]
+    base = {"prs": "fa", "pes": "fa"}.get(base, base)
+    return base if base in {lang.code for lang in load_languages()} else None
+
+
+@dataclass(frozen=True)
+class LanguageState:
+    language: str
+    locked: bool
+
+
+def resolve(
+    current: Optional[str],
+    locked: bool,
+    *,
+    explicit: Optional[str] = None,
+    detected: Optional[Detection] = None,
+    hint: Optional[str] = None,
+    text: str = "",
+) -> LanguageState:
+    """Decides the answer language for this turn.
+
+    An explicit choice wins and sticks. Otherwise the detected language is used; switching away from
+    the current language within the same writing system needs at least two words, so a stray "hallo"
+    in an English conversation does not flip it. Without evidence the current language stays; a new
+    conversation starts with Telegram's hint, then the configured default.
+    """
+    if explicit:
+        return LanguageState(explicit, True)
+    if locked and current:
+        return LanguageState(current, True)
+    if detected and detected.language != current:
+        if current is None or _switch_is_clear(current, detected.language, text):
+            return LanguageState(detected.language, False)
+    if current:
+        return LanguageState(current, False)
+    return LanguageState(hint or default_language(), False)
+
+
+def _switch_is_clear(current: str, new: str, text: str) -> bool:
+    scripts: Dict[str, str] = {lang.code: lang.script for lang in load_languages()}
+    if scripts.get(current) != scripts.get(new):
+        return True
+    return len([w for w in _WORD.findall(text) if len(w) >= 2 and not w.isdigit()]) >= 2

@@ -1,0 +1,125 @@
+"""Turns programme facts, centre data and safety numbers into localised text for answer placeholders.
+
+Amounts, dates, numbers and country names are formatted with Babel's CLDR data for the answer's
+language, so one edit in content/ changes every language's answer and no number is typed twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from functools import lru_cache
+from typing import Dict, Iterable, List, Optional, Set
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.lists import format_list
+from babel.numbers import format_currency, format_decimal
+
+from wegweiser.content import load_languages, load_safety, message
+from wegweiser.facts import Fact, all_facts, load_centre
+
+
+@lru_cache(maxsize=None)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def format_eur(amount: float, language: str) -> str:
+    pattern = _locale(language).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+    return format_currency(amount, "EUR", format=pattern, locale=language, currency_digits=False)
+
+
+def format_fact(fact: Fact, language: str) -> str:
+    values = fact.value if isinstance(fact.value, list) else [fact.value]
+    if fact.kind == "eur":
+        return " / ".join(format_eur(v, language) for v in values)
+    if fact.kind == "number":
+        return " / ".join(format_decimal(v, locale=language) for v in values)
+    if fact.kind == "date":
+        return format_date(fact.value, format="long", locale=language)
+    if fact.kind == "countries":
+        return format_list([country_name(c, language) for c in values], locale=language)
+    return format_list([str(v) for v in values], locale=language)
+
+
+def country_name(code: str, language: str) -> str:
+    return _locale(language).territories.get(code, code)
+
+
+def format_day(day: dt.date, language: str) -> str:
+    return format_date(day, format="long", locale=language)
+
+
+def _centre_values(language: str) -> Dict[str, str]:
+    centre = load_centre()
+    missing = message("centre_not_configured", language)
+    locale = _locale(language)
+    day_names = locale.days["format"]["abbreviated"]
+    order = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    hours = [
+        f"{', '.join(day_names[order.index(d)] for d in slot.days)} "
+        f"{format_time(slot.start, 'short', locale=language)}–{format_time(slot.end, 'short', locale=language)}"
+        for slot in centre.hours
+    ]
+    languages = [locale.languages.get(code, code) for code in centre.languages]
+    return {
+        "centre_name": centre.name,
+        "centre_address": centre.address.value or missing,
+        "centre_phone": centre.phone.value or missing,
+        "centre_email": centre.email.value or missing,
+        "centre_hours": "; ".join(hours) or missing,
+        "centre_languages": format_list(languages, locale=language),
+    }
+
+
+def template_values(language: str) -> Dict[str, str]:
+    """Every placeholder an answer may use, rendered in `language`."""
+    values = {name: format_fact(fact, language) for name, fact in all_facts().items()}
+    values.update(_centre_values(language))
+    values.update({k: str(v) for k, v in load_safety()["numbers"].items()})
+    values["supported_languages"] = format_list(
+        [lang.native for lang in load_languages()], locale=language
+    )
+    return values
+
+
+def placeholders(template: str) -> Set[str]:
+    """The {names} a response text uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def as_of(names: Iterable[str]) -> Optional[dt.date]:
+    """The oldest `checked` date among the programme facts named; None if none is a programme fact."""
+    facts = all_facts()
+    dates = [facts[name].checked for name in names if name in facts]
+    return min(dates) if dates else None
+
+
+def uses_unverified(names: Iterable[str]) -> bool:
+    facts = all_facts()
+    return any(not facts[name].verified for name in names if name in facts)
+
+
+NUMBER = re.compile(r"\d[\d.,\u00a0\u202f ]*\d|\d")
+
+
+def numbers_in(text: str) -> List[int]:
+    """Integers written in `text`, with thousands separators removed ("1.000 €" -> 1000)."""
+    found = []
+    for match in NUMBER.finditer(text):
+        digits = re.sub(r"[.,\u00a0\u202f ]", "", match.group())
+        found.append(int(digits))
+    return found
+
+
+CENTRE_PLACEHOLDERS = ("centre_name", "centre_address", "centre_phone", "centre_email", "centre_hours",
+                       "centre_languages")
+
+
+def placeholder_names() -> List[str]:
+    """The names of all placeholders, without rendering anything."""
+    return sorted(
+        list(all_facts()) + list(CENTRE_PLACEHOLDERS) + list(load_safety()["numbers"])
+        + ["supported_languages"]
+    )
