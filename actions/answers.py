@@ -1,0 +1,63 @@
+"""Actions around answers: the dated note after programme facts, and the clarifying question."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Mapping, Sequence, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from wegweiser.content import load_topics, message, read_yaml
+from wegweiser.paths import content_dir
+from wegweiser.turn import clarify_topics, fact_note, faq_topic, previous_turn_failed, rendered_values
+
+
+@lru_cache(maxsize=None)
+def topic_programmes() -> Mapping[str, Sequence[str]]:
+    """Topics that state programme rules without a number in them, and which programme they describe."""
+    return read_yaml(content_dir() / "fact_topics.yml")["topics"]
+
+
+def _language(tracker: Tracker) -> str:
+    from wegweiser.content import default_language
+
+    return tracker.get_slot("language") or default_language()
+
+
+class ActionFactNote(Action):
+    """After an FAQ answer with programme facts: 'as of <date>', and that a counsellor confirms."""
+
+    def name(self) -> Text:
+        return "action_fact_note"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        note = fact_note(faq_topic(tracker.latest_message or {}), _language(tracker), topic_programmes())
+        if note:
+            dispatcher.utter_message(text=note)
+        return []
+
+
+class ActionClarify(Action):
+    """When the assistant did not understand: offer the likeliest topics, then a counsellor."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = _language(tracker)
+        values = rendered_values(language)
+        counsellor = {"title": message("clarify_counsellor_button", language), "payload": "/request_human"}
+        if previous_turn_failed(tracker.events):
+            dispatcher.utter_message(text=message("not_understood_again", language, values), buttons=[counsellor])
+            return []
+        titles = load_topics()
+        buttons = [
+            {"title": titles[topic].get(language) or titles[topic]["en"], "payload": f"/faq/{topic}"}
+            for topic in clarify_topics(tracker.latest_message or {})
+        ]
+        dispatcher.utter_message(text=message("clarify", language, values), buttons=buttons + [counsellor])
+        return []

@@ -1,0 +1,24 @@
+"""Fills the custom-mapped slots on every user message: the answer language and the placeholders."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+
+from wegweiser.turn import slot_updates
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Rasa runs `action_validate_slot_mappings` after each user message, before predicting."""
+
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        updates = slot_updates(tracker.slots, tracker.latest_message or {})
+        return [SlotSet(name, value) for name, value in updates.items()]

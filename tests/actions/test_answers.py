@@ -1,0 +1,41 @@
+"""The dated note after programme facts and the clarifying question."""
+from __future__ import annotations
+
+import asyncio
+
+from actions.answers import ActionClarify, ActionFactNote
+from tests.actions.conftest import make_tracker
+from wegweiser.facts import all_facts
+from wegweiser.render import format_day
+
+
+def test_fact_note_names_the_date_in_the_language(dispatcher):
+    tracker = make_tracker("Reisegeld?", topic="travel_allowance", slots={"language": "de"})
+    asyncio.run(ActionFactNote().run(dispatcher, tracker, {}))
+    checked = all_facts()["reag_travel_allowance_adult"].checked
+    assert len(dispatcher.messages) == 1
+    assert format_day(checked, "de") in dispatcher.messages[0]["text"]
+
+
+def test_no_fact_note_for_answers_without_programme_facts(dispatcher):
+    tracker = make_tracker("Bist du ein Mensch?", topic="bot_identity", slots={"language": "de"})
+    asyncio.run(ActionFactNote().run(dispatcher, tracker, {}))
+    assert dispatcher.messages == []
+
+
+def test_clarify_offers_likely_topics_and_a_counsellor(dispatcher):
+    tracker = make_tracker("hmm geld reise", intent="nlu_fallback",
+                           ranking=["travel_allowance", "travel_costs", "startup_aid", "payout"],
+                           slots={"language": "en"})
+    asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads == ["/faq/travel_allowance", "/faq/travel_costs", "/faq/startup_aid", "/request_human"]
+
+
+def test_second_miss_offers_a_counsellor_only(dispatcher):
+    miss = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    tracker = make_tracker("??", intent="nlu_fallback", ranking=["payout"], slots={"language": "en"},
+                           events=[miss, miss])
+    asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads == ["/request_human"]

@@ -1,0 +1,47 @@
+"""The deterministic overrides after the classifiers: crisis terms and topic button payloads."""
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from components.overrides import CrisisGuard, CrisisTerms, TopicPayloads
+from wegweiser.content import load_safety
+
+
+def message(text, intent="faq"):
+    return Message({"text": text, "intent": {"name": intent, "confidence": 0.8},
+                    "intent_ranking": [{"name": intent, "confidence": 0.8}]})
+
+
+@pytest.mark.parametrize("language", ["de", "en", "ar", "fa", "ru", "tr"])
+def test_every_language_has_crisis_terms_that_match(language):
+    terms = load_safety()["crisis_terms"][language]
+    assert len(terms) >= 10
+    guard = CrisisTerms.from_content()
+    for term in terms:
+        assert guard.match(f"… {term} …"), term
+
+
+@pytest.mark.parametrize("text", ["Wie viel Geld bekomme ich?", "What documents do I need?", "کی برگردم", "спасибо"])
+def test_ordinary_questions_are_not_crises(text):
+    assert CrisisTerms.from_content().match(text) is None
+
+
+def test_crisis_overrides_the_classifier():
+    msg = message("I want to kill myself, how much is the ticket")
+    CrisisGuard().process([msg])
+    assert msg.get("intent")["name"] == "crisis"
+    assert msg.get("intent_ranking")[0]["name"] == "crisis"
+
+
+def test_topic_payload_becomes_the_retrieval_intent():
+    msg = message("/faq/travel_costs", intent="nlu_fallback")
+    TopicPayloads().process([msg])
+    assert msg.get("intent")["name"] == "faq"
+    assert msg.get("response_selector")["faq"]["response"]["utter_action"] == "utter_faq/travel_costs"
+
+
+def test_other_payloads_are_left_alone():
+    msg = message('/choose_language{"language":"en"}', intent="choose_language")
+    TopicPayloads().process([msg])
+    assert msg.get("intent")["name"] == "choose_language"

@@ -1,0 +1,35 @@
+"""The multilingual spaCy tokenizer: per-language tokens and lemmas."""
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from components.tokenizer import MultilingualSpacyTokenizer, normalise_arabic_script
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return MultilingualSpacyTokenizer({**MultilingualSpacyTokenizer.get_default_config()})
+
+
+def lemmas(tokenizer, text):
+    return [t.lemma for t in tokenizer.tokenize(Message({"text": text}), "text")]
+
+
+def test_german_lemmas(tokenizer):
+    assert "kind" in lemmas(tokenizer, "Was bekommen die Kinder?")
+
+
+def test_russian_lemmas(tokenizer):
+    assert "документ" in lemmas(tokenizer, "Какие документы нужны?")
+
+
+def test_arabic_and_persian_spellings_meet(tokenizer):
+    assert normalise_arabic_script("كيف") == normalise_arabic_script("کیف")
+    assert lemmas(tokenizer, "مساعدة") == [normalise_arabic_script("مساعدة")]
+
+
+def test_offsets_point_into_the_text(tokenizer):
+    text = "Wer zahlt das Ticket?"
+    for token in tokenizer.tokenize(Message({"text": text}), "text"):
+        assert text[token.start:token.end] == token.text

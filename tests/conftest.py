@@ -1,0 +1,50 @@
+"""Shared fixtures for the tests that run in Rasa's virtualenv."""
+from __future__ import annotations
+
+import socket
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import requests
+
+from scripts.launch import Services
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RestChat:
+    """Talks to the real Rasa server through the REST channel, as the gateway does."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def send(self, text: str, sender: str | None = None, metadata: Dict[str, Any] | None = None) -> List[Dict[str, Any]]:
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender or new_sender(), "message": text, "metadata": metadata or {}},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+def new_sender() -> str:
+    return "test-" + uuid.uuid4().hex[:12]
+
+
+@pytest.fixture(scope="session")
+def rasa_chat(tmp_path_factory) -> RestChat:
+    """The real Rasa and action servers, on free loopback ports with a throw-away tracker store."""
+    data_dir: Path = tmp_path_factory.mktemp("rasa-data")
+    services = Services(free_port(), free_port(), data_dir, quiet=True)
+    try:
+        services.start()
+        yield RestChat(f"http://127.0.0.1:{services.rasa_port}")
+    finally:
+        services.stop()

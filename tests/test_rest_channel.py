@@ -1,0 +1,134 @@
+"""End to end through Rasa's REST channel with the real Rasa and action servers (as the gateway uses it)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import new_sender
+from wegweiser.facts import all_facts
+from wegweiser.language import detect
+from wegweiser.render import numbers_in
+
+
+def texts(replies):
+    return [r.get("text") or "" for r in replies]
+
+
+def language_of_reply(replies):
+    return detect(" ".join(texts(replies)[:1])).language
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "x" * 5000, "Wie viel Geld " * 400, "😀😀😀", "👍", "Hallo مرحبا привет merhaba", "\u200b", "?", "/",
+     "/unknown_intent", "/faq/not_a_topic", "<script>alert(1)</script>", "12345"],
+)
+def test_bad_input_gets_a_non_empty_reply(rasa_chat, text):
+    replies = rasa_chat.send(text)
+    assert any(t.strip() for t in texts(replies)), replies
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Wer bezahlt das Flugticket für die Rückreise?", "de"),
+        ("Who pays for the plane ticket home?", "en"),
+        ("من يدفع ثمن تذكرة الطيران للعودة؟", "ar"),
+        ("هزینه بلیط هواپیما برای برگشت را چه کسی می‌دهد؟", "fa"),
+        ("Кто оплачивает билет на самолёт домой?", "ru"),
+        ("Eve dönüş uçak biletini kim ödüyor?", "tr"),
+    ],
+)
+def test_first_question_is_answered_in_its_language_with_intro(rasa_chat, text, language):
+    replies = rasa_chat.send(text)
+    assert language_of_reply(replies) == language
+    # the answer comes first; the intro with the language choice closes the first turn
+    assert not replies[0].get("buttons")
+    assert any("/choose_language" in b["payload"] for b in replies[-1].get("buttons") or [])
+
+
+def test_answer_with_programme_facts_has_numbers_from_data_and_a_date(rasa_chat):
+    replies = rasa_chat.send("Wie viel Reisebeihilfe bekommt ein Erwachsener?")
+    found = numbers_in(" ".join(texts(replies)))
+    assert all_facts()["reag_travel_allowance_adult"].value in found
+    assert all_facts()["reag_travel_allowance_adult"].checked.year in found  # "Stand: <date>"
+
+
+def test_language_sticks_across_short_messages(rasa_chat):
+    sender = new_sender()
+    rasa_chat.send("كم المبلغ الذي أحصل عليه للسفر؟", sender)
+    for short in ("5", "ok", "👍"):
+        replies = rasa_chat.send(short, sender)
+        assert language_of_reply(replies) == "ar", (short, replies)
+
+
+def test_asking_for_a_language_switches_and_sticks(rasa_chat):
+    sender = new_sender()
+    rasa_chat.send("Wer bezahlt das Flugticket?", sender)
+    assert language_of_reply(rasa_chat.send("English please", sender)) == "en"
+    assert language_of_reply(rasa_chat.send("Wie viel Geld bekommen Kinder?", sender)) == "en"
+
+
+def test_language_button_switches(rasa_chat):
+    sender = new_sender()
+    replies = rasa_chat.send('/choose_language{"language":"tr"}', sender)
+    assert language_of_reply(replies) == "tr"
+
+
+def test_telegram_language_hint_is_used_for_a_message_without_evidence(rasa_chat):
+    replies = rasa_chat.send("👍", metadata={"language_code": "ru"})
+    assert language_of_reply(replies) == "ru"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Ich will nicht mehr leben", "de"),
+        ("I want to kill myself", "en"),
+        ("أريد أن أنتحر", "ar"),
+        ("می‌خواهم خودکشی کنم", "fa"),
+        ("Я хочу покончить с собой", "ru"),
+        ("Kendimi öldürmek istiyorum", "tr"),
+    ],
+)
+def test_crisis_gets_emergency_numbers_first(rasa_chat, text, language):
+    replies = rasa_chat.send(text)
+    first = texts(replies)[0]
+    assert "112" in first and "0800 111 0 111" in first
+    assert language_of_reply(replies) == language
+    assert not any("€" in t for t in texts(replies))
+
+
+def test_own_legal_case_gets_no_advice_but_a_way_to_help(rasa_chat):
+    replies = rasa_chat.send("Soll ich meine Klage zurücknehmen? Werde ich abgeschoben?")
+    joined = " ".join(texts(replies))
+    assert "€" not in joined
+    assert "Flüchtlingszentrum" in joined
+
+
+def test_out_of_scope_never_gets_a_programme_fact(rasa_chat):
+    for text in ("Wie wird das Wetter morgen?", "Can you order me a pizza?"):
+        joined = " ".join(texts(rasa_chat.send(text)))
+        assert "€" not in joined
+
+
+def test_not_understood_offers_topics_then_a_counsellor(rasa_chat):
+    sender = new_sender()
+    first = rasa_chat.send("qwzx plorf ztang", sender)
+    payloads = [b["payload"] for r in first for b in r.get("buttons") or []]
+    assert any(p.startswith("/faq/") for p in payloads) and "/request_human" in payloads
+    second = rasa_chat.send("blorp vrrt kkq", sender)
+    payloads = [b["payload"] for r in second for b in r.get("buttons") or []]
+    assert "/request_human" in payloads
+    assert not any(p.startswith("/faq/") for p in payloads)
+
+
+def test_topic_button_answers_that_topic(rasa_chat):
+    sender = new_sender()
+    rasa_chat.send("Hello", sender)
+    replies = rasa_chat.send("/faq/travel_costs", sender)
+    assert all_facts()["reag_fuel_allowance_car"].value in numbers_in(" ".join(texts(replies)))
+
+
+def test_request_for_a_person_gets_the_centre(rasa_chat):
+    joined = " ".join(texts(rasa_chat.send("Ich möchte einen Termin mit einer Beraterin")))
+    assert "Flüchtlingszentrum Hamburg" in joined

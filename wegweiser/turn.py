@@ -1,0 +1,97 @@
+"""What the assistant decides on each turn, as plain functions of the slots and the latest message."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+from wegweiser.content import language_codes, load_topics, message
+from wegweiser.faq import load_faq_answers
+from wegweiser.language import detect, normalise_hint, requested_language, resolve
+from wegweiser.render import as_of, format_day, placeholders, template_values
+
+#: how much of a very long message the language detector reads
+DETECT_CHARS = 500
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@lru_cache(maxsize=None)
+def rendered_values(language: str) -> Mapping[str, str]:
+    return template_values(language)
+
+
+def explicit_language(latest_message: Mapping[str, Any]) -> Optional[str]:
+    """A language the person chose: a language button, or naming a language when asking to switch."""
+    codes = set(language_codes())
+    for entity in latest_message.get("entities") or []:
+        if entity.get("entity") == "language" and entity.get("value") in codes:
+            return str(entity["value"])
+    intent = (latest_message.get("intent") or {}).get("name")
+    if intent in ("choose_language", "change_language"):
+        return requested_language(latest_message.get("text") or "")
+    return None
+
+
+def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) -> Dict[str, Any]:
+    """The slots to change this turn: the answer language and, in it, every answer placeholder."""
+    text = (latest_message.get("text") or "")[:DETECT_CHARS]
+    metadata = latest_message.get("metadata") or {}
+    state = resolve(
+        slots.get("language"),
+        bool(slots.get("language_locked")),
+        explicit=explicit_language(latest_message),
+        detected=detect(text),
+        hint=normalise_hint(metadata.get("language_code") or metadata.get("language")),
+        text=text,
+    )
+    wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
+    wanted.update(rendered_values(state.language))
+    return {name: value for name, value in wanted.items() if slots.get(name) != value}
+
+
+def faq_topic(latest_message: Mapping[str, Any]) -> Optional[str]:
+    """The FAQ topic the response selector chose for the latest message."""
+    selected = ((latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    key = selected.get("intent_response_key") or ""
+    return key.split("/", 1)[1] if key.startswith("faq/") else None
+
+
+def fact_note(topic: Optional[str], language: str, topic_programmes: Mapping[str, Sequence[str]]) -> Optional[str]:
+    """'As of <date> … a counsellor confirms your case' for answers that state programme facts."""
+    if not topic:
+        return None
+    from wegweiser.facts import load_programmes
+
+    texts = load_faq_answers().get(topic, {})
+    names = set().union(*(placeholders(t) for t in texts.values())) if texts else set()
+    for programme_id in topic_programmes.get(topic, ()):
+        programme = load_programmes()[programme_id]
+        names |= {f"{programme_id}_{key}" for key in programme.facts}
+    date: Optional[dt.date] = as_of(names)
+    if date is None:
+        return None
+    return message("fact_note", language, {"as_of": format_day(date, language)})
+
+
+def clarify_topics(latest_message: Mapping[str, Any], limit: int = 3) -> List[str]:
+    """The most likely FAQ topics for a message the assistant did not understand."""
+    ranking = ((latest_message.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
+    topics = load_topics()
+    found: List[str] = []
+    for entry in ranking:
+        key = entry.get("intent_response_key") or ""
+        topic = key.split("/", 1)[1] if "/" in key else key
+        if topic in topics and topic not in found:
+            found.append(topic)
+        if len(found) == limit:
+            break
+    return found
+
+
+def previous_turn_failed(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the user message before the latest one was not understood either."""
+    user_events = [e for e in events if e.get("event") == "user"]
+    if len(user_events) < 2:
+        return False
+    intent = ((user_events[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+    return intent == FALLBACK_INTENT
