@@ -25,7 +25,8 @@ CRISIS_INTENT = "crisis"
 
 
 def _normalise(text: str) -> str:
-    return " " + re.sub(r"\s+", " ", normalise_arabic_script(text.lower())) + " "
+    lowered = text.lower().replace("\u0307", "")  # Turkish "İ" lowers to "i" + combining dot
+    return " " + re.sub(r"\s+", " ", normalise_arabic_script(lowered)) + " "
 
 
 class CrisisTerms:

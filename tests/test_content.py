@@ -95,7 +95,8 @@ def test_button_payloads_fit_telegram():
     for path, name, variations in all_responses():
         for variation in variations:
             for button in variation.get("buttons") or []:
-                assert len(button["payload"].encode()) <= TELEGRAM_CALLBACK_LIMIT, (name, button)
+                payload = button["payload"].replace("{{", "{").replace("}}", "}")  # escaped for Rasa's templating
+                assert len(payload.encode()) <= TELEGRAM_CALLBACK_LIMIT, (name, button)
                 assert len(button["title"]) <= TELEGRAM_BUTTON_TITLE, (name, button)
     for topic, titles in load_topics().items():
         assert len(f"/faq/{topic}".encode()) <= TELEGRAM_CALLBACK_LIMIT

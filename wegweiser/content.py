@@ -25,6 +25,7 @@ class Language:
     script: str
     native: str
     names: Tuple[str, ...]
+    letters: str = ""
 
 
 @lru_cache(maxsize=None)
@@ -36,6 +37,7 @@ def load_languages() -> Tuple[Language, ...]:
             script=item["script"],
             native=item["native"],
             names=tuple(str(name).lower() for name in item.get("names", [])),
+            letters=str(item.get("letters", "")),
         )
         for item in data["languages"]
     )

@@ -35,10 +35,18 @@ def script_of(char: str) -> Optional[str]:
 
 
 def dominant_script(text: str) -> Tuple[Optional[str], int]:
-    """The most frequent writing system among the letters of `text`, and how many letters use it."""
+    """The writing system of `text`'s own language, and how many letters use it.
+
+    People writing Russian or Arabic often quote German terms in Latin letters ("Что такое
+    Grenzübertrittsbescheinigung?"), so a non-Latin script with a few letters outweighs Latin ones.
+    """
     counts = Counter(filter(None, (script_of(c) for c in text)))
     if not counts:
         return None, 0
+    others = [(n, s) for s, n in counts.items() if s != "Latn" and n >= MIN_LETTERS]
+    if others:
+        count, script = max(others)
+        return script, count
     script, count = counts.most_common(1)[0]
     return script, count
 
@@ -68,6 +76,11 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
         return None
     if len(candidates) == 1:
         return Detection(candidates[0], 1.0)
+    text = "".join(c if script_of(c) in (script, None) else " " for c in text)  # only that script's words
+    marked = [lang.code for lang in offered if lang.code in candidates and lang.letters
+              and any(c in lang.letters for c in text.lower())]
+    if len(marked) == 1:  # letters only one candidate language uses
+        return Detection(marked[0], 1.0)
     words = [w for w in _WORD.findall(text) if any(c.isalpha() for c in w)]
     if letters < MIN_LETTERS or not any(len(w) >= MIN_LETTERS for w in words):
         return None

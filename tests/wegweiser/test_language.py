@@ -104,3 +104,12 @@ def test_a_new_script_switches_at_once():
 def test_new_conversation_uses_hint_then_default():
     assert resolve(None, False, hint="tr").language == "tr"
     assert resolve(None, False).language == "de"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("Что такое Grenzübertrittsbescheinigung?", "ru"), ("ما هي Grenzübertrittsbescheinigung؟", "ar"),
+     ("StarthilfePlus چیست؟", "fa")],
+)
+def test_german_terms_inside_another_script_keep_that_language(text, language):
+    assert detect(text).language == language
