@@ -155,3 +155,12 @@ def _switch_is_clear(current: str, new: str, text: str) -> bool:
     if scripts.get(current) != scripts.get(new):
         return True
     return len([w for w in _WORD.findall(text) if len(w) >= 2 and not w.isdigit()]) >= 2
+
+
+def best_guess(text: str) -> Optional[str]:
+    """The cautious detection, else lingua's best guess among all offered languages (for labelling data)."""
+    detection = detect(text)
+    if detection:
+        return detection.language
+    guess = _lingua(frozenset(lang.code for lang in load_languages())).detect_language_of(text)
+    return guess.iso_code_639_1.name.lower() if guess else None
