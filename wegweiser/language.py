@@ -95,7 +95,7 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
 
 def requested_language(text: str, languages: Iterable[Language] | None = None) -> Optional[str]:
     """The language a person asks for by name ("English please", "بالعربية"), if exactly one is named."""
-    lowered = text.lower()
+    lowered = text.lower().replace("\u0307", "")  # Turkish "İ" lowers to "i" + a combining dot
     words = set(_WORD.findall(lowered))
     found = set()
     for language in languages or load_languages():
