@@ -50,6 +50,10 @@ class ActionClarify(Action):
     ) -> List[Dict[Text, Any]]:
         language = _language(tracker)
         values = rendered_values(language)
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not any(c.isalnum() for c in text):  # empty, spaces, only emoji or punctuation
+            dispatcher.utter_message(text=message("empty_message", language, values))
+            return []
         counsellor = {"title": message("clarify_counsellor_button", language), "payload": "/request_human"}
         if previous_turn_failed(tracker.events):
             dispatcher.utter_message(text=message("not_understood_again", language, values), buttons=[counsellor])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import new_sender
+from tests.conftest import new_sender
 from wegweiser.facts import all_facts
 from wegweiser.language import detect
 from wegweiser.render import numbers_in

@@ -39,3 +39,11 @@ def test_second_miss_offers_a_counsellor_only(dispatcher):
     asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
     assert payloads == ["/request_human"]
+
+
+def test_empty_message_gets_asked_for_words(dispatcher):
+    tracker = make_tracker("   ", intent="nlu_fallback", slots={"language": "de"})
+    asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+    from wegweiser.content import message
+
+    assert dispatcher.messages[0]["text"] == message("empty_message", "de", {})
