@@ -41,7 +41,7 @@ TOPICS = {
 
 
 def turn(text: str, topic: str, first: bool) -> list:
-    steps = [{"user": text, "intent": f"faq/{topic}"}, {"action": f"utter_faq/{topic}"},
+    steps = [{"user": text, "intent": f"faq/{topic}"}, {"action": "utter_faq"},
              {"action": "action_fact_note"}]
     return steps + ([{"action": "utter_intro"}] if first else [])
 

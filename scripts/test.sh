@@ -12,7 +12,7 @@ echo "== 2/5 content checks (programme data schema, languages, placeholders)"
 .venv/rasa/bin/python -m wegweiser.checks
 
 echo "== 3/5 test stories (tests/test_*.yml) with --fail-on-prediction-errors"
-$RASA test core --model models/wegweiser.tar.gz --stories tests --fail-on-prediction-errors \
+$RASA test core --model models/wegweiser.tar.gz --stories tests --e2e --fail-on-prediction-errors \
   --out results/stories --no-plot
 
 echo "== 4/5 pytest: gateway side (bot/)"
