@@ -15,7 +15,7 @@ TOPICS = {
     "eligibility": [("de", "Kann jeder das Rückkehrprogramm bekommen oder gibt es Bedingungen?"), ("ru", "Кто может получить поддержку на возвращение?")],
     "eu_citizens": [("en", "I'm a Romanian citizen, can I get this support?"), ("tr", "AB vatandaşları bu programdan yararlanabilir mi?")],
     "data_privacy": [("fa", "اطلاعات من را به کسی می‌دهید؟"), ("de", "Was passiert mit meinen Daten in diesem Chat?")],
-    "bot_identity": [("en", "Am I talking to a real person right now?"), ("ar", "هل أنت إنسان أم برنامج؟")],
+    "bot_identity": [("en", "Is this an automatic program answering me?"), ("ar", "هل أنت إنسان أم برنامج؟")],
     "languages": [("ru", "На каких языках вы отвечаете?"), ("de", "In welchen Sprachen kann ich schreiben?")],
     "travel_costs": [("de", "Wer zahlt mir die Fahrt zum Flughafen und den Flug?"), ("ar", "هل تدفعون ثمن تذكرة الطائرة؟")],
     "travel_allowance": [("en", "How much travel money is there per adult?"), ("tr", "Yol harçlığı kişi başı ne kadar?")],
