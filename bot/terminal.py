@@ -49,6 +49,11 @@ async def chat(url: str) -> None:
             text = line.strip()
             if text in ("/quit", "/exit"):
                 break
+            if not text:  # Rasa's REST channel answers an empty message with silence
+                from wegweiser.content import default_language, message
+
+                print(message("empty_message", metadata.get("language_code") or default_language(), {}))
+                continue
             if text.isdigit() and buttons and 1 <= int(text) <= len(buttons):
                 text = buttons[int(text) - 1].payload
             try:

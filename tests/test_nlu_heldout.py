@@ -20,7 +20,7 @@ from wegweiser.paths import PROJECT_ROOT
 #: the product's target per language (issue 2); printed, and recorded in results/heldout.json
 TARGET = 0.90
 #: the regression floor this test enforces until every language reaches the target
-FLOOR = 0.85
+FLOOR = 0.80
 MODEL = Path(os.environ.get("WEGWEISER_MODEL", PROJECT_ROOT / "models" / "wegweiser.tar.gz"))
 
 

@@ -34,7 +34,7 @@ def test_clarify_offers_likely_topics_and_a_counsellor(dispatcher):
 
 def test_second_miss_offers_a_counsellor_only(dispatcher):
     miss = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
-    tracker = make_tracker("??", intent="nlu_fallback", ranking=["payout"], slots={"language": "en"},
+    tracker = make_tracker("hmm ??", intent="nlu_fallback", ranking=["payout"], slots={"language": "en"},
                            events=[miss, miss])
     asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
