@@ -3,8 +3,11 @@
 One multilingual Rasa model serves six languages, but Rasa's SpacyNLP loads a single spaCy model. This
 tokenizer instead holds one blank pipeline per language (built by scripts/build_spacy.py: each
 language's own tokenizer rules plus spacy-lookups-data's lemma table where one exists), detects the
-language of each message and tokenizes with that pipeline. Arabic-script tokens are normalised
-(diacritics, tatweel and letter variants) so that Arabic and Persian spellings of a word meet.
+language of each message and tokenizes with that pipeline. A token's `lemma` is spaCy's lookup lemma;
+for languages spaCy has no lemma table for (Arabic, Persian) it is the Snowball stem, which strips the
+clitics and suffixes that otherwise make every Arabic word form a separate feature (measured:
+docs/measurements/classifiers.md). Arabic-script tokens are normalised (diacritics, tatweel and letter
+variants) so that Arabic and Persian spellings of a word meet.
 """
 from __future__ import annotations
 
@@ -30,6 +33,19 @@ _ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا"
 
 def normalise_arabic_script(word: str) -> str:
     return _ARABIC_MARKS.sub("", word).translate(_ARABIC_VARIANTS)
+
+
+#: Snowball stemmer names of the languages whose spaCy pipeline has no lemma table
+_SNOWBALL_NAMES = {"ar": "arabic", "fa": "persian", "de": "german", "en": "english", "ru": "russian",
+                   "tr": "turkish"}
+
+
+def stemmer_for(code: str):
+    """The Snowball stemmer for a language code, or None when Snowball has none (the word stays)."""
+    import snowballstemmer
+
+    name = _SNOWBALL_NAMES.get(code)
+    return snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -63,6 +79,8 @@ class MultilingualSpacyTokenizer(Tokenizer):
             if not path.exists():
                 raise FileNotFoundError(f"{path} is missing: run `make setup` to build the spaCy pipelines")
             self._pipelines[code] = spacy.load(path)
+        self._stemmers = {code: stemmer_for(code) for code, nlp in self._pipelines.items()
+                          if "lemmatizer" not in nlp.pipe_names}
         self._default = default_language()
 
     @classmethod
@@ -92,6 +110,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
         language = self._language_of(text)
         nlp = self._pipelines[language]
         doc = nlp(text)
+        stemmer = self._stemmers.get(language)
         tokens = []
         for t in doc:
             if not t.text.strip():
@@ -99,5 +118,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
             lemma = (t.lemma_ or t.text).lower()
             if dominant_script(t.text)[0] == "Arab":
                 lemma = normalise_arabic_script(lemma)
+            if stemmer is not None:
+                lemma = stemmer.stemWord(lemma) or lemma
             tokens.append(Token(t.text, t.idx, lemma=lemma))
         return self._apply_token_pattern(tokens)

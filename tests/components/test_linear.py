@@ -1,0 +1,111 @@
+"""The joint intent / FAQ-answer classifier: training, Rasa's output format, fallback, persistence."""
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.linear import FALLBACK, LinearIntentClassifier, answer_label, normalised_text
+from components.tokenizer import MultilingualSpacyTokenizer
+
+EXAMPLES = {
+    "greet": ["hallo", "hello there", "good morning", "guten tag", "hi", "servus zusammen"],
+    "faq/travel_costs": ["who pays the ticket", "wer bezahlt das flugticket", "is the flight paid",
+                         "bekomme ich ein ticket", "do you pay for the bus to the airport", "zahlt ihr den zug"],
+    "faq/documents": ["which documents do I need", "welche dokumente brauche ich", "what papers are needed",
+                      "brauche ich einen pass", "do I need my passport", "welche unterlagen muss ich mitbringen"],
+}
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return MultilingualSpacyTokenizer(MultilingualSpacyTokenizer.get_default_config())
+
+
+def make_message(tokenizer, text, label=None):
+    data = {"text": text}
+    if label:
+        intent, _, key = label.partition("/")
+        data["intent"] = intent
+        if key:
+            data["intent_response_key"] = label
+    message = Message(data=data)
+    tokenizer.process([message]) if not label else tokenizer.process_training_data(TrainingData([message]))
+    return message
+
+
+@pytest.fixture()
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+@pytest.fixture()
+def trained(tokenizer, storage):
+    examples = [make_message(tokenizer, text, label) for label, texts in EXAMPLES.items() for text in texts]
+    data = TrainingData(examples, responses={"utter_faq/travel_costs": [{"text": "tickets"}],
+                                             "utter_faq/documents": [{"text": "papers"}]})
+    resource = Resource("linear")
+    context = ExecutionContext(GraphSchema({}), "test")
+    component = LinearIntentClassifier.create({**LinearIntentClassifier.get_default_config()}, storage,
+                                              resource, context)
+    component.train(data)
+    return component, resource, context
+
+
+def test_faq_examples_are_learnt_as_their_answer(tokenizer):
+    faq = make_message(tokenizer, "who pays the ticket", "faq/travel_costs")
+    assert answer_label(faq, ["faq"]) == "faq/travel_costs"
+    assert answer_label(make_message(tokenizer, "hallo", "greet"), ["faq"]) == "greet"
+
+
+def test_sets_intent_and_response_selector_like_rasa(trained, tokenizer):
+    component, _, _ = trained
+    message = make_message(tokenizer, "welche papiere brauche ich")
+    component.process([message])
+    assert message.get("intent")["name"] == "faq"
+    names = [r["name"] for r in message.get("intent_ranking")]
+    assert set(names) == {"faq", "greet"}
+    assert abs(sum(r["confidence"] for r in message.get("intent_ranking")) - 1.0) < 1e-6
+    selected = message.get("response_selector")["faq"]
+    assert selected["response"]["intent_response_key"] == "faq/documents"
+    assert selected["response"]["utter_action"] == "utter_faq/documents"
+    assert selected["response"]["responses"] == [{"text": "papers"}]
+    assert abs(sum(r["confidence"] for r in selected["ranking"]) - 1.0) < 1e-6
+
+
+def test_a_non_faq_intent_is_predicted_directly(trained, tokenizer):
+    component, _, _ = trained
+    message = make_message(tokenizer, "hallo guten morgen")
+    component.process([message])
+    assert message.get("intent")["name"] == "greet"
+
+
+def test_an_unclear_faq_answer_becomes_fallback(trained, tokenizer):
+    component, _, _ = trained
+    component.config["answer_threshold"] = 1.01  # no answer can be this sure
+    message = make_message(tokenizer, "welche papiere brauche ich")
+    component.process([message])
+    assert message.get("intent")["name"] == FALLBACK
+
+
+def test_persisted_model_predicts_the_same(trained, tokenizer, storage):
+    component, resource, context = trained
+    loaded = LinearIntentClassifier.load(component.config, storage, resource, context)
+    first, second = make_message(tokenizer, "wer bezahlt das ticket"), make_message(tokenizer, "wer bezahlt das ticket")
+    component.process([first])
+    loaded.process([second])
+    assert first.get("response_selector")["faq"] == second.get("response_selector")["faq"]
+
+
+def test_untrained_component_leaves_messages_alone(tokenizer, storage):
+    component = LinearIntentClassifier.create({}, storage, Resource("empty"), ExecutionContext(GraphSchema({}), "t"))
+    message = make_message(tokenizer, "hallo")
+    component.process([message])
+    assert message.get("intent") is None
+
+
+def test_character_input_unifies_arabic_and_persian_letters():
+    assert normalised_text(Message(data={"text": "كيف  Kosten"})) == "کیف kosten"
