@@ -19,8 +19,8 @@ from wegweiser.paths import PROJECT_ROOT
 
 #: the product's target per language (issue 2); printed, and recorded in results/heldout.json
 TARGET = 0.90
-#: the regression floor this test enforces until every language reaches the target
-FLOOR = 0.80
+#: the regression floor this test enforces until every language reaches the target (Arabic: 88.6 %)
+FLOOR = 0.85
 MODEL = Path(os.environ.get("WEGWEISER_MODEL", PROJECT_ROOT / "models" / "wegweiser.tar.gz"))
 
 
@@ -85,3 +85,21 @@ def test_heldout_intent_accuracy_per_language(agent, capsys):
             continue
         assert r["total"] >= 10, f"{lang}: only {r['total']} held-out messages"
         assert r["accuracy"] >= FLOOR, f"{lang}: {r['accuracy']:.1%} < {FLOOR:.0%}; errors: {r['errors'][:10]}"
+
+
+def training_texts():
+    for path in sorted((PROJECT_ROOT / "data" / "nlu").rglob("*.yml")):
+        for block in read_yaml(path).get("nlu") or []:
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    yield line.strip()[2:].strip()
+
+
+def _key(text: str) -> str:
+    return text.lower().strip(" ?!.")
+
+
+def test_heldout_messages_are_not_training_examples():
+    trained = {_key(t) for t in training_texts()}
+    leaked = [text for _, text in heldout_examples() if _key(text) in trained]
+    assert not leaked, f"held-out messages also in data/nlu (remove them there): {leaked}"
