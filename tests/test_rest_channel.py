@@ -19,7 +19,7 @@ def language_of_reply(replies):
 
 @pytest.mark.parametrize(
     "text",
-    ["x" * 5000, "Wie viel Geld " * 400, "😀😀😀", "👍", "Hallo مرحبا привет merhaba", "\u200b", "?", "/",
+    ["", "   ", "x" * 5000, "Wie viel Geld " * 400, "😀😀😀", "👍", "Hallo مرحبا привет merhaba", "\u200b", "?", "/",
      "/unknown_intent", "/faq/not_a_topic", "<script>alert(1)</script>", "12345"],
 )
 def test_bad_input_gets_a_non_empty_reply(rasa_chat, text):
