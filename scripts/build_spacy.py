@@ -15,10 +15,12 @@ import spacy
 from wegweiser.content import load_languages
 
 
-def build(code: str, out: Path) -> str:
+def build(code: str, out: Path, lemmas: bool = True) -> str:
     nlp = spacy.blank(code)
-    note = "tokenizer only (no lemma table in spacy-lookups-data)"
+    note = "tokenizer only (no lemma table in spacy-lookups-data)" if lemmas else "tokenizer only (stems)"
     try:
+        if not lemmas:
+            raise ValueError("stems instead of lemmas (content/languages.yml)")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
         note = "tokenizer + lookup lemmatizer"
@@ -37,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for language in load_languages():
-        print(f"spaCy {language.code}: {build(language.code, args.out)}")
+        print(f"spaCy {language.code}: {build(language.code, args.out, language.word_forms == 'lemmas')}")
 
 
 if __name__ == "__main__":

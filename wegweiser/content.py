@@ -26,6 +26,8 @@ class Language:
     native: str
     names: Tuple[str, ...]
     letters: str = ""
+    #: how word forms are joined for the classifier: spaCy's lookup lemmas ("lemmas") or Snowball stems
+    word_forms: str = "lemmas"
 
 
 @lru_cache(maxsize=None)
@@ -38,6 +40,7 @@ def load_languages() -> Tuple[Language, ...]:
             native=item["native"],
             names=tuple(str(name).lower() for name in item.get("names", [])),
             letters=str(item.get("letters", "")),
+            word_forms=str(item.get("word_forms", "lemmas")),
         )
         for item in data["languages"]
     )
