@@ -22,6 +22,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from components.lemmas import LemmaTable
 from wegweiser.content import default_language, language_codes
 from wegweiser.language import dominant_script, detect
 from wegweiser.paths import PROJECT_ROOT
@@ -74,13 +75,16 @@ class MultilingualSpacyTokenizer(Tokenizer):
         if not folder.is_absolute():
             folder = PROJECT_ROOT / folder
         self._pipelines = {}
+        self._lemmas: Dict[str, LemmaTable] = {}
         for code in language_codes():
             path = folder / code
             if not path.exists():
                 raise FileNotFoundError(f"{path} is missing: run `make setup` to build the spaCy pipelines")
             self._pipelines[code] = spacy.load(path)
-        self._stemmers = {code: stemmer_for(code) for code, nlp in self._pipelines.items()
-                          if "lemmatizer" not in nlp.pipe_names}
+            table = LemmaTable.load(path)
+            if table is not None:
+                self._lemmas[code] = table
+        self._stemmers = {code: stemmer_for(code) for code in self._pipelines if code not in self._lemmas}
         self._default = default_language()
 
     @classmethod
@@ -111,11 +115,12 @@ class MultilingualSpacyTokenizer(Tokenizer):
         nlp = self._pipelines[language]
         doc = nlp(text)
         stemmer = self._stemmers.get(language)
+        table = self._lemmas.get(language)
         tokens = []
         for t in doc:
             if not t.text.strip():
                 continue
-            lemma = (t.lemma_ or t.text).lower()
+            lemma = (table.lemma(t.text) if table is not None else t.text).lower()
             if dominant_script(t.text)[0] == "Arab":
                 lemma = normalise_arabic_script(lemma)
             if stemmer is not None:

@@ -2,7 +2,8 @@
 
 spaCy's pretrained pipelines cannot be downloaded here, so each pipeline is `spacy.blank(code)` (the
 language's own tokenizer rules) plus, where spacy-lookups-data ships a lemma table for it, the lookup
-lemmatizer. The tables are saved with the pipeline, so nothing is looked up or downloaded at run time.
+lemma table, stored compactly next to the pipeline (components/lemmas.py: a few MB instead of a Python
+dict of hundreds of MB), so nothing is looked up or downloaded at run time.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import spacy
 
+from components.lemmas import LemmaTable
 from wegweiser.content import load_languages
 
 
@@ -23,13 +25,16 @@ def build(code: str, out: Path, lemmas: bool = True) -> str:
             raise ValueError("stems instead of lemmas (content/languages.yml)")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
-        note = "tokenizer + lookup lemmatizer"
+        table = LemmaTable.from_table(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
+        note = f"tokenizer + lookup lemmas ({len(table):,} words)"
     except (ValueError, OSError):  # E955: no lookup table for this language
-        nlp = spacy.blank(code)
+        table = None
     target = out / code
     if target.exists():
         shutil.rmtree(target)
-    nlp.to_disk(target)
+    spacy.blank(code).to_disk(target)
+    if table is not None:
+        table.save(target)
     return note
 
 

@@ -3,20 +3,33 @@ from __future__ import annotations
 
 import spacy
 
+from components.lemmas import LemmaTable
 from scripts.build_spacy import build
 
 
 def test_lemmas_where_the_lookup_table_exists(tmp_path):
-    assert "lemmatizer" in build("de", tmp_path)
-    nlp = spacy.load(tmp_path / "de")
-    assert [t.lemma_ for t in nlp("Kindern")] == ["Kind"]
+    assert "lookup lemmas" in build("de", tmp_path)
+    table = LemmaTable.load(tmp_path / "de")
+    assert table.lemma("Kindern") == "Kind"
+    assert table.lemma("Wörterbuchquatschwort") == "Wörterbuchquatschwort"
+    assert spacy.load(tmp_path / "de").pipe_names == []  # no dict-sized lemmatizer in the pipeline
+
+
+def test_compact_table_gives_spacys_lemmas(tmp_path):
+    build("ru", tmp_path)
+    table = LemmaTable.load(tmp_path / "ru")
+    nlp = spacy.blank("ru")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    for word in ["документы", "детей", "деньги", "билеты", "Германии", "словонеизвестно"]:
+        assert table.lemma(word) == nlp(word)[0].lemma_, word
 
 
 def test_stems_instead_of_lemmas_leave_out_the_table(tmp_path):
     build("tr", tmp_path, lemmas=False)
-    assert "lemmatizer" not in spacy.load(tmp_path / "tr").pipe_names
+    assert LemmaTable.load(tmp_path / "tr") is None
 
 
-def test_no_table_no_lemmatizer(tmp_path):
+def test_no_table_no_lemmas(tmp_path):
     build("fa", tmp_path)
-    assert "lemmatizer" not in spacy.load(tmp_path / "fa").pipe_names
+    assert LemmaTable.load(tmp_path / "fa") is None
