@@ -23,6 +23,17 @@ KINDS = ("eur", "number", "date", "text", "countries")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+#: Codes CLDR uses for places ISO 3166 has not (yet) assigned: Kosovo.
+USER_ASSIGNED_COUNTRIES = {"XK"}
+
+
+def known_country(code: str) -> bool:
+    """An ISO 3166 alpha-2 code (pycountry), or a user-assigned code CLDR names (Kosovo)."""
+    import pycountry
+
+    return code in USER_ASSIGNED_COUNTRIES or pycountry.countries.get(alpha_2=code) is not None
+
+
 class ProgrammeDataError(ValueError):
     """Programme or centre data does not match the schema; the message lists every problem."""
 
@@ -59,9 +70,7 @@ class Fact(BaseModel):
         if kind == "date" and not isinstance(value, dt.date):
             raise ValueError(f"date values are written YYYY-MM-DD, got {value!r}")
         if kind == "countries":
-            import pycountry
-
-            unknown = [v for v in items if not pycountry.countries.get(alpha_2=str(v))]
+            unknown = [v for v in items if not known_country(str(v))]
             if unknown:
                 raise ValueError(f"unknown ISO 3166 country codes: {', '.join(map(str, unknown))}")
         if kind == "text" and not all(isinstance(v, str) and v.strip() for v in items):
@@ -98,6 +107,8 @@ class OpeningHours(BaseModel):
 
 class Centre(BaseModel):
     name: str
+    #: the German federal state (Land) the centre serves; programmes limited to some Länder check it
+    state: Optional[str] = None
     address: CentreValue
     phone: CentreValue
     email: CentreValue
