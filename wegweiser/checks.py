@@ -75,10 +75,10 @@ def check_responses() -> List[Problem]:
     return problems
 
 
-def check_keyed_texts(file_name: str, table: Mapping[str, Mapping[str, str]]) -> List[Problem]:
+def check_keyed_texts(file_name: str, table: Mapping[str, Mapping[str, str]], extra: frozenset = frozenset()) -> List[Problem]:
     problems = []
     languages = set(language_codes())
-    known = set(placeholder_names()) | ACTION_PLACEHOLDERS
+    known = set(placeholder_names()) | ACTION_PLACEHOLDERS | set(extra)
     for key, texts in table.items():
         missing = sorted(languages - set(texts or {}))
         if missing:
@@ -131,7 +131,31 @@ def run_all(max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> List[Problem]:
     problems += check_responses()
     problems += check_keyed_texts("messages.yml", load_messages())
     problems += check_keyed_texts("topics.yml", load_topics())
+    problems += check_lookup_texts()
     problems += check_placeholder_slots()
+    return problems
+
+
+def check_lookup_texts() -> List[Problem]:
+    """content/lookup.yml: every sentence in every language, only known placeholders, every plural form."""
+    from babel import Locale
+
+    from wegweiser.lookup_answer import TEXT_PLACEHOLDERS, load_lookup_texts
+
+    data = load_lookup_texts()
+    problems: List[Problem] = []
+    for section, table in data.items():
+        if section == "counts":
+            for noun, forms in table.items():
+                for language in language_codes():
+                    needed = set(Locale.parse(language).plural_form.tags) | {"other"}
+                    missing = sorted(needed - set((forms or {}).get(language) or {}))
+                    if missing:
+                        problems.append(Problem("content/lookup.yml", f"counts.{noun} [{language}]: missing plural "
+                                                f"form(s) {', '.join(missing)}"))
+            continue
+        problems += [Problem(p.where, f"{section}.{p.what}", p.severity)
+                     for p in check_keyed_texts("lookup.yml", table, TEXT_PLACEHOLDERS)]
     return problems
 
 

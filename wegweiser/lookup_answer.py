@@ -21,6 +21,12 @@ from wegweiser.paths import content_dir
 from wegweiser.render import country_name, format_eur, template_values
 
 
+#: placeholders the lookup fills itself, besides the programme facts and the centre's details
+TEXT_PLACEHOLDERS = frozenset({"country", "countries", "family", "programme", "label", "adults", "children",
+                               "adult_unit", "child_unit", "total", "age", "unit", "cap", "capped", "state",
+                               "as_of"})
+
+
 @lru_cache(maxsize=None)
 def load_lookup_texts() -> Mapping[str, Any]:
     return read_yaml(content_dir() / "lookup.yml")
