@@ -160,9 +160,11 @@ def _topic(picked: Optional[str], intent: Optional[str], words: str) -> Dict[str
         return {TOPIC: picked, TOPIC_TEXT: None, QUESTION: None}
     if intent == "dont_know":
         return {TOPIC: "other", TOPIC_TEXT: None, QUESTION: None}
-    if picked or not _has_words(words) or intent in ("affirm", "deny", "request_human"):
+    if picked or not _has_words(words) or intent in ("affirm", "deny"):
         return _not_understood()
-    guessed = {"legal_own_case": "legal_case", "ask_support": "money"}.get(intent or "", "other")
+    # "I need an appointment" is classified as wanting a person: here it says what the request is about
+    guessed = {"legal_own_case": "legal_case", "ask_support": "money", "request_human": "appointment"}.get(
+        intent or "", "other")
     return {TOPIC: guessed, TOPIC_TEXT: words, QUESTION: None}
 
 
@@ -193,7 +195,12 @@ def _counselling_language(picked: Optional[str], intent: Optional[str], words: s
         return {LANGUAGE: language, QUESTION: None}
     if not _has_words(words) or intent in ("affirm", "deny", "request_human"):
         return _not_understood()
-    lowered = words.lower()
+    from wegweiser.language import requested_language
+
+    named = requested_language(words)
+    if named:
+        return {LANGUAGE: named, QUESTION: None}
+    lowered = re.sub(r"(?<!\w)بال", "ال", words.lower())  # Arabic "in Persian": بالفارسية -> الفارسية
     names = language_names()
     for name in sorted(names, key=len, reverse=True):
         if len(name) > 2 and re.search(rf"(?<!\w){re.escape(name)}", lowered):
