@@ -267,7 +267,7 @@ async def test_python_telegram_bot_against_the_fake(fake):
         assert update.callback_query.data == "yes"
         assert await bot.answer_callback_query(update.callback_query.id)
         edited = await bot.edit_message_reply_markup(42, sent.message_id, reply_markup=None)
-        assert not edited.reply_markup or not edited.reply_markup.inline_keyboard
+        assert edited.reply_markup is None and "reply_markup" not in fake.sent(42)[0]
         assert await bot.send_chat_action(42, "typing")
         assert await bot.set_my_commands([BotCommand("start", "Beginnen")], language_code="de")
         assert [c.command for c in await bot.get_my_commands(language_code="de")] == ["start"]
@@ -287,3 +287,47 @@ async def test_python_telegram_bot_against_the_fake(fake):
         assert getattr(retry, "total_seconds", lambda: retry)() == 2
     assert ("getUpdates", {"offset": update.update_id + 1, "timeout": 1}) in [
         (m, {k: v for k, v in p.items() if k in ("offset", "timeout")}) for m, p in fake.calls]
+
+
+def test_stop_hangs_up_a_waiting_long_poll(fake):
+    errors = []
+
+    def poll() -> None:
+        try:
+            call(fake, "getUpdates", {"timeout": 30})
+        except Exception as err:   # the connection is dropped without an answer
+            errors.append(err)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    fake.wait_for(lambda f: f.calls_of("getUpdates"), timeout=5)
+    started = time.monotonic()
+    fake.stop()
+    poller.join(5)
+    assert not poller.is_alive() and errors and time.monotonic() - started < 3
+
+
+async def test_python_telegram_bot_application_polls_and_replies(fake):
+    pytest.importorskip("telegram")
+    from telegram.ext import Application, MessageHandler, filters
+
+    async def echo(update, context) -> None:
+        await update.message.reply_text(update.message.text.upper())
+
+    app = Application.builder().token(TOKEN).base_url(fake.base_url) \
+        .base_file_url(fake.file_base_url).build()
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    async with app:
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.start()
+        try:
+            fake.user_message(21, "hallo")
+            fake.user_message(22, "servus")
+            assert (await fake.async_wait_for_messages(21, 1))[0]["text"] == "HALLO"
+            assert (await fake.async_wait_for_messages(22, 1))[0]["text"] == "SERVUS"
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    assert [lat.chat_id for lat in fake.latencies()] == [21, 22]
+    assert all(0 <= lat.seconds < 5 for lat in fake.latencies())
+    assert fake.calls_of("deleteWebhook"), "run_polling-style start removes the webhook first"
