@@ -545,10 +545,8 @@ class _Handler(BaseHTTPRequestHandler):
                     description += f": retry after {retry}"
                     extra = {"retry_after": retry}
                 raise ApiError(status, description, extra)
-            with fake._cond:
-                result = fake.handle(method, params) if method != "getUpdates" else None
-            if method == "getUpdates":
-                result = fake.handle(method, params)   # waits on the condition itself
+            with fake._cond:   # getUpdates waits on it, which releases it meanwhile
+                result = fake.handle(method, params)
             answer, call.status = {"ok": True, "result": result}, 200
         except ApiError as err:
             call.status = err.status
