@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import gettext
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
@@ -35,6 +34,10 @@ from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence
 from wegweiser.content import language_codes, read_yaml
 from wegweiser.paths import content_dir
 from wegweiser.vocabulary import is_known_word
+from wegweiser.words import ARABIC_PREFIXES as _ARABIC_PREFIXES
+from wegweiser.words import fold
+from wegweiser.words import script as _script
+from wegweiser.words import tokens as _tokens
 
 #: where people live: not a country of origin unless said as a nationality and alone
 RESIDENCE_COUNTRY = "DE"
@@ -43,14 +46,6 @@ FUZZY_MIN_LENGTH = 5
 MIN_STEM = 4
 
 STATELESS = "stateless"
-
-_WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
-_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "فب", "و", "ب", "ل", "ف", "ك")
-_UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
-_LETTERS = str.maketrans({
-    "ı": "i", "ß": "ss", "ى": "ي", "ی": "ي", "ک": "ك", "ۀ": "ه", "ة": "ه", "ـ": "", "’": "'", "ё": "е",
-})
-
 
 @dataclass(frozen=True)
 class CountryMention:
@@ -66,28 +61,6 @@ class CountryAnswer:
     status: str  # "one" | "several" | "ambiguous" | "stateless" | "none"
     codes: Tuple[str, ...]  # the code(s) found; for "ambiguous" the candidates
     mentions: Tuple[CountryMention, ...]
-
-
-def fold(word: str) -> str:
-    """The form words are compared in: lower case, no diacritics, one spelling per Arabic-script letter,
-    German umlauts written out ("Tuerkei") read as the umlaut."""
-    word = word.replace("İ", "i").lower().translate(_LETTERS)
-    decomposed = unicodedata.normalize("NFKD", word)
-    folded = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _UMLAUT_DIGRAPHS.sub(lambda match: match.group()[0], folded)
-
-
-def _script(word: str) -> str:
-    first = word[:1]
-    if "\u0600" <= first <= "\u06ff":
-        return "Arab"
-    if "\u0400" <= first <= "\u04ff":
-        return "Cyrl"
-    return "Latn"
-
-
-def _tokens(text: str) -> List[Tuple[str, int, int]]:
-    return [(match.group(), match.start(), match.end()) for match in _WORD.finditer(text)]
 
 
 def _key_tokens(phrase: str) -> Tuple[str, ...]:
