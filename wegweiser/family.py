@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 from wegweiser.content import read_yaml
 from wegweiser.paths import content_dir
-from wegweiser.words import fold, tokens, without_arabic_prefixes
+from wegweiser.words import Phrase, PhraseMatch, find_phrases, fold, longest_first, phrases_by_category, tokens
 
 #: a number counts a noun at most this many words after it
 NUMBER_REACH = 2
@@ -39,91 +39,19 @@ class Family:
     alone: bool = False
 
 
-@dataclass(frozen=True)
-class _Phrase:
-    words: Tuple[str, ...]
-    open_end: bool  # the last word may carry any ending
-    category: str
-    value: int = 0
-
-
-@dataclass(frozen=True)
-class _Item:
-    category: str
-    value: int
-    first: int  # token positions, end exclusive
-    end: int
-
-
 @lru_cache(maxsize=None)
-def _phrases(language: Optional[str]) -> Tuple[_Phrase, ...]:
+def _phrases(language: Optional[str]) -> Tuple[Phrase, ...]:
     """The phrases of one language (of all when None), longest first."""
-    words = read_yaml(content_dir() / "family_words.yml")
-    numbers = read_yaml(content_dir() / "number_words.yml")
-    phrases: List[_Phrase] = []
-
-    def add(text: str, category: str, value: int = 0) -> None:
-        text = str(text)
-        open_end = text.endswith("*")
-        folded = tuple(fold(word) for word, _, _ in tokens(text.rstrip("*")))
-        if folded:
-            phrases.append(_Phrase(folded, open_end, category, value))
-
-    for category in CATEGORIES:
-        for lang, entries in (words.get(category) or {}).items():
-            if language and lang != language:
-                continue
-            if isinstance(entries, dict):
-                for text, value in entries.items():
-                    add(text, category, int(value))
-            else:
-                for text in entries or []:
-                    add(text, category)
-    for lang, entries in numbers.items():
-        if language and lang != language:
-            continue
-        for text, value in entries.items():
-            add(text, "number", int(value))
-    return tuple(sorted(phrases, key=lambda phrase: (-len(phrase.words), phrase.open_end)))
-
-
-def _word_matches(variants: Sequence[str], word: str, open_end: bool) -> bool:
-    return any(variant == word or (open_end and variant.startswith(word)) for variant in variants)
-
-
-def _items(text: str, language: Optional[str]) -> Tuple[List[_Item], List[Tuple[str, int, int]]]:
-    """The known items of a text whose digits stand apart from letters ("و٣" -> "و ٣")."""
-    words = tokens(text)
-    variants = [without_arabic_prefixes(fold(word)) for word, _, _ in words]
-    phrases = _phrases(language)
-    items: List[_Item] = []
-    position = 0
-    while position < len(words):
-        word = words[position][0]
-        if word.isdecimal():
-            items.append(_Item("number", int(word), position, position + 1))
-            position += 1
-            continue
-        for phrase in phrases:
-            size = len(phrase.words)
-            if position + size > len(words):
-                continue
-            if all(
-                _word_matches(variants[position + k], phrase.words[k], phrase.open_end and k == size - 1)
-                for k in range(size)
-            ):
-                items.append(_Item(phrase.category, phrase.value, position, position + size))
-                position += size
-                break
-        else:
-            position += 1
-    return items, words
+    words = phrases_by_category(read_yaml(content_dir() / "family_words.yml"), CATEGORIES, language)
+    numbers = phrases_by_category({"number": read_yaml(content_dir() / "number_words.yml")}, ["number"], language)
+    return longest_first(words + numbers)
 
 
 def parse_family(text: str, language: Optional[str] = None) -> Family:
     """Adults and children the message names; None where it does not say."""
     text = _DIGITS_AND_LETTERS.sub(" ", text)
-    items, words = _items(text, language)
+    words = tokens(text)
+    items = find_phrases(words, _phrases(language))
     used: set = set()  # indices of numbers already counting something
     counted: Dict[int, int] = {}  # item index -> the number it was given
 
@@ -196,7 +124,7 @@ def parse_family(text: str, language: Optional[str] = None) -> Family:
     return Family(adults=adults, children=children, alone=False)
 
 
-def _self_in_list(items: Sequence[_Item], words: Sequence[Tuple[str, int, int]], text: str) -> bool:
+def _self_in_list(items: Sequence[PhraseMatch], words: Sequence[Tuple[str, int, int]], text: str) -> bool:
     """Whether "I/me" is one of a list ("me and my 2 daughters", "أنا وأطفالي", "я, муж"), not the subject
     of a sentence ("I have one child")."""
     by_position = {item.first: item for item in items}

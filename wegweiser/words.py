@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import List, Tuple
+from dataclasses import dataclass
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
 ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "فب", "و", "ب", "ل", "ف", "ك")
@@ -49,3 +50,74 @@ def without_arabic_prefixes(word: str) -> List[str]:
             if word.startswith(prefix) and len(word) - len(prefix) >= 3:
                 variants.append(word[len(prefix):])
     return variants
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase to look for: folded words; `open_end` lets its last word carry any ending ("Kinder*")."""
+
+    words: Tuple[str, ...]
+    open_end: bool
+    category: str
+    value: int = 0
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    category: str
+    value: int
+    first: int  # token positions, end exclusive
+    end: int
+
+
+def phrase(text: str, category: str, value: int = 0) -> Optional[Phrase]:
+    """A phrase as content files write it ("mit dem Auto", "Kinder*")."""
+    text = str(text)
+    words = tuple(fold(word) for word, _, _ in tokens(text.rstrip("*")))
+    return Phrase(words, text.endswith("*"), category, value) if words else None
+
+
+def phrases_by_category(data: Mapping[str, Any], categories: Iterable[str], language: Optional[str]) -> List[Phrase]:
+    """Phrases of a content file laid out as {category: {language: [phrase, ...] or {phrase: value}}}, of
+    one language, or of all when `language` is None."""
+    found: List[Phrase] = []
+    for category in categories:
+        for lang, entries in (data.get(category) or {}).items():
+            if language and lang != language:
+                continue
+            pairs = entries.items() if isinstance(entries, dict) else ((entry, 0) for entry in entries or [])
+            found.extend(filter(None, (phrase(text, category, int(value)) for text, value in pairs)))
+    return found
+
+
+def longest_first(phrases: Iterable[Phrase]) -> Tuple[Phrase, ...]:
+    return tuple(sorted(phrases, key=lambda each: (-len(each.words), each.open_end)))
+
+
+def find_phrases(words: Sequence[Tuple[str, int, int]], phrases: Sequence[Phrase]) -> List[PhraseMatch]:
+    """Non-overlapping matches from left to right, the longest phrase first at each word (`phrases` sorted
+    by `longest_first`). Decimal digits of any script are matched as category "number"."""
+    variants = [without_arabic_prefixes(fold(word)) for word, _, _ in words]
+    matches: List[PhraseMatch] = []
+    position = 0
+    while position < len(words):
+        if words[position][0].isdecimal():
+            matches.append(PhraseMatch("number", int(words[position][0]), position, position + 1))
+            position += 1
+            continue
+        for each in phrases:
+            size = len(each.words)
+            if position + size <= len(words) and all(
+                _word_matches(variants[position + k], each.words[k], each.open_end and k == size - 1)
+                for k in range(size)
+            ):
+                matches.append(PhraseMatch(each.category, each.value, position, position + size))
+                position += size
+                break
+        else:
+            position += 1
+    return matches
+
+
+def _word_matches(variants: Sequence[str], word: str, open_end: bool) -> bool:
+    return any(variant == word or (open_end and variant.startswith(word)) for variant in variants)
