@@ -9,7 +9,8 @@ known items (numbers, nouns for adults and children, partners and parents, "me",
 - a partner or a parent adds an adult to the person writing ("me, my wife" = 2, "with my mother" = 2);
   "me" alone counts only when joined to a list ("ich und 2 Kinder"), not in "I have one child";
 - a total ("we are five") fills in the one part that is missing.
-What the message does not say stays None: never a guess.
+What the message does not say stays None: never a guess. Meant for answers to "who travels with you?":
+any message naming a family member ("my husband beats me") says something about the family.
 """
 from __future__ import annotations
 
