@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence
 
 from wegweiser.content import read_yaml
 from wegweiser.paths import content_dir
-from wegweiser.words import Phrase, PhraseMatch, find_phrases, fold, longest_first, phrases_by_category, tokens
+from wegweiser.words import PhraseIndex, PhraseMatch, fold, phrases_by_category, tokens
 
 #: a number counts a noun at most this many words after it
 NUMBER_REACH = 2
@@ -41,18 +41,18 @@ class Family:
 
 
 @lru_cache(maxsize=None)
-def _phrases(language: Optional[str]) -> Tuple[Phrase, ...]:
+def _phrases(language: Optional[str]) -> PhraseIndex:
     """The phrases of one language (of all when None), longest first."""
     words = phrases_by_category(read_yaml(content_dir() / "family_words.yml"), CATEGORIES, language)
     numbers = phrases_by_category({"number": read_yaml(content_dir() / "number_words.yml")}, ["number"], language)
-    return longest_first(words + numbers)
+    return PhraseIndex(words + numbers)
 
 
 def parse_family(text: str, language: Optional[str] = None) -> Family:
     """Adults and children the message names; None where it does not say."""
     text = _DIGITS_AND_LETTERS.sub(" ", text)
     words = tokens(text)
-    items = find_phrases(words, _phrases(language))
+    items = _phrases(language).find(words)
     used: set = set()  # indices of numbers already counting something
     counted: Dict[int, int] = {}  # item index -> the number it was given
 

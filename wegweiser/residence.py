@@ -11,7 +11,7 @@ from typing import Optional, Tuple
 
 from wegweiser.content import read_yaml
 from wegweiser.paths import content_dir
-from wegweiser.words import Phrase, find_phrases, longest_first, phrases_by_category, tokens
+from wegweiser.words import PhraseIndex, phrases_by_category, tokens
 
 NOT_A_STATUS = "not_a_status"
 
@@ -27,26 +27,27 @@ def statuses() -> Tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def _status_phrases(language: Optional[str]) -> Tuple[Phrase, ...]:
+def _status_phrases(language: Optional[str]) -> PhraseIndex:
     data = _status_data()
     layout = dict(data["statuses"], **{NOT_A_STATUS: data.get(NOT_A_STATUS) or {}})
-    return longest_first(phrases_by_category(layout, list(layout), language))
+    return PhraseIndex(phrases_by_category(layout, list(layout), language))
 
 
 @lru_cache(maxsize=None)
-def _car_phrases(language: Optional[str]) -> Tuple[Phrase, ...]:
-    return longest_first(phrases_by_category(read_yaml(content_dir() / "travel_mode.yml"), ["car", "not_car"], language))
+def _car_phrases(language: Optional[str]) -> PhraseIndex:
+    data = read_yaml(content_dir() / "travel_mode.yml")
+    return PhraseIndex(phrases_by_category(data, ["car", "not_car"], language))
 
 
 def parse_status(text: str, language: Optional[str] = None) -> Optional[str]:
     """One of `statuses()`, or None when the message names none."""
-    found = {match.category for match in find_phrases(tokens(text), _status_phrases(language))}
+    found = {match.category for match in _status_phrases(language).find(tokens(text))}
     return next((status for status in statuses() if status in found), None)
 
 
 def parse_car(text: str, language: Optional[str] = None) -> Optional[bool]:
     """True for travelling by car, False for another way or no car, None when not said or said both ways."""
-    found = {match.category for match in find_phrases(tokens(text), _car_phrases(language))}
+    found = {match.category for match in _car_phrases(language).find(tokens(text))}
     if found == {"car"}:
         return True
     if found == {"not_car"}:

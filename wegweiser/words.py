@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
 ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "فب", "و", "ب", "ل", "ف", "ك")
@@ -90,33 +90,51 @@ def phrases_by_category(data: Mapping[str, Any], categories: Iterable[str], lang
     return found
 
 
-def longest_first(phrases: Iterable[Phrase]) -> Tuple[Phrase, ...]:
-    return tuple(sorted(phrases, key=lambda each: (-len(each.words), each.open_end)))
+class PhraseIndex:
+    """Phrases by their first word, for finding them in a message word by word."""
 
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        ordered = sorted(phrases, key=lambda each: (-len(each.words), each.open_end))
+        self._exact: Dict[str, List[Phrase]] = {}
+        self._open: Dict[str, List[Phrase]] = {}  # one-word phrases with an open end, by their stem
+        for each in ordered:
+            if len(each.words) == 1 and each.open_end:
+                self._open.setdefault(each.words[0], []).append(each)
+            else:
+                self._exact.setdefault(each.words[0], []).append(each)
 
-def find_phrases(words: Sequence[Tuple[str, int, int]], phrases: Sequence[Phrase]) -> List[PhraseMatch]:
-    """Non-overlapping matches from left to right, the longest phrase first at each word (`phrases` sorted
-    by `longest_first`). Decimal digits of any script are matched as category "number"."""
-    variants = [without_arabic_prefixes(fold(word)) for word, _, _ in words]
-    matches: List[PhraseMatch] = []
-    position = 0
-    while position < len(words):
-        if words[position][0].isdecimal():
-            matches.append(PhraseMatch("number", int(words[position][0]), position, position + 1))
-            position += 1
-            continue
-        for each in phrases:
-            size = len(each.words)
-            if position + size <= len(words) and all(
-                _word_matches(variants[position + k], each.words[k], each.open_end and k == size - 1)
-                for k in range(size)
-            ):
-                matches.append(PhraseMatch(each.category, each.value, position, position + size))
-                position += size
-                break
-        else:
-            position += 1
-    return matches
+    def starting_with(self, variants: Sequence[str]) -> List[Phrase]:
+        """Phrases whose first word may be one of `variants`, longest first."""
+        found: List[Phrase] = []
+        for variant in variants:
+            found.extend(self._exact.get(variant, ()))
+            for end in range(1, len(variant) + 1):
+                found.extend(self._open.get(variant[:end], ()))
+        return sorted(found, key=lambda each: (-len(each.words), each.open_end))
+
+    def find(self, words: Sequence[Tuple[str, int, int]]) -> List[PhraseMatch]:
+        """Non-overlapping matches from left to right, the longest phrase first at each word. Decimal
+        digits of any script are matched as category "number"."""
+        variants = [without_arabic_prefixes(fold(word)) for word, _, _ in words]
+        matches: List[PhraseMatch] = []
+        position = 0
+        while position < len(words):
+            if words[position][0].isdecimal():
+                matches.append(PhraseMatch("number", int(words[position][0]), position, position + 1))
+                position += 1
+                continue
+            for each in self.starting_with(variants[position]):
+                size = len(each.words)
+                if position + size <= len(words) and all(
+                    _word_matches(variants[position + k], each.words[k], each.open_end and k == size - 1)
+                    for k in range(size)
+                ):
+                    matches.append(PhraseMatch(each.category, each.value, position, position + size))
+                    position += size
+                    break
+            else:
+                position += 1
+        return matches
 
 
 def _word_matches(variants: Sequence[str], word: str, open_end: bool) -> bool:
