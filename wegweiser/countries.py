@@ -47,6 +47,7 @@ MIN_STEM = 4
 
 STATELESS = "stateless"
 
+
 @dataclass(frozen=True)
 class CountryMention:
     codes: Tuple[str, ...]  # ISO 3166 alpha-2; several when the words name several countries ("Kongo")
