@@ -97,8 +97,9 @@ def parse_family(text: str, language: Optional[str] = None) -> Family:
             total = item.value
         elif item.category == "total_before" and i + 1 < len(items):
             after = items[i + 1]
+            # a total of one is the article of "we are a family of five", not a total
             if after.category == "number" and i + 1 not in used and after.first - item.end < NUMBER_REACH:
-                total = after.value
+                total = after.value if after.value > 1 else None
 
     companions = sum(
         {"partner": 1, "other_adults": 1, "parents": 2}.get(item.category, 0) for item in items

@@ -54,6 +54,10 @@ def test_at_least_ten_sentences_per_language():
         ("2 adults and 3 children", None, Family(2, 3)),  # language unknown
         ("я один", None, Family(1, 0, alone=True)),
         ("allein mit 2 Kindern", "de", Family(1, 2)),
+        ("я с женой и тремя детьми", "ru", Family(2, 3)),  # instrumental case of the number
+        ("we are a family of five, me, my wife and our kids", "en", Family(2, 3)),
+        ("عندي ولدين وبنت", "ar", Family(None, 3)),  # Arabic dual plus one
+        ("Wir sind eine Familie mit 4 Kindern", "de", Family(None, 4)),  # who else is not said
     ],
 )
 def test_edge_cases(text, language, expected):
