@@ -161,15 +161,16 @@ def main() -> None:
         "phrases (CLDR/pycountry names, content/demonyms.yml) matched as RegexEntityExtractor does.",
         "",
         "The matcher's first run on this table, before any tuning, was de 91.9 %, en 88.6 %, ar 94.3 %,",
-        "fa 96.9 %, ru 91.2 %, tr 100 %. Then: \"Turkey\" and \"Кыргызстан\" added as colloquial names (CLDR",
-        "says \"Türkiye\", \"Киргизия\"), a slip in pycountry's Persian catalogue (Eritrea = \"فلسطین\") left",
-        "out, the misspelling search fixed and made stricter. The figures below are on the same table, so",
+        "fa 96.9 %, ru 91.2 %, tr 100 %. Then: \"Turkey\" and \"Кыргызстан\" added as colloquial names",
+        "(CLDR says \"Türkiye\", \"Киргизия\"), a slip in pycountry's Persian catalogue (Eritrea =",
+        "\"فلسطین\") left out, the misspelling search fixed and made stricter. The figures below are on the same table, so",
         "they flatter; new sentences will find new gaps.",
         "",
-        f"`tests/data/country_mentions_fresh.yml` ({len(fresh)} sentences, other countries and phrasings) was",
-        "written after the tuning and never tuned on: its columns are the honest estimate.",
+        f"`tests/data/country_mentions_fresh.yml` ({len(fresh)} sentences, other countries and phrasings)",
+        "was written after the tuning and never tuned on: its columns are the honest estimate.",
         "",
-        "| language | matcher, tuning table | lookup table, tuning table | matcher, fresh table | lookup table, fresh table |",
+        "| language | matcher, tuning table | lookup table, tuning table | matcher, fresh table "
+        "| lookup table, fresh table |",
         "|---|---|---|---|---|",
     ]
     for language in ours:
@@ -180,7 +181,8 @@ def main() -> None:
         lines.append(f"| {language} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"False mentions on {len(ordinary)} ordinary sentences (data/nlu/core.yml: {', '.join(ORDINARY_INTENTS)}):",
+        f"False mentions on {len(ordinary)} ordinary sentences "
+        f"(data/nlu/core.yml: {', '.join(ORDINARY_INTENTS)}):",
         f"matcher {len(ours_false)} ({100 * len(ours_false) / len(ordinary):.2f} %), "
         f"lookup table {len(lookup_false)} ({100 * len(lookup_false) / len(ordinary):.2f} %).",
         "",

@@ -127,7 +127,9 @@ def _names_from_libraries(languages: Sequence[str]) -> Iterator[Tuple[str, str]]
     translated: Dict[Tuple[str, ...], Set[str]] = {}
     originals: Dict[Tuple[str, ...], str] = {}
     for language in languages:
-        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+        translation = gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+        )
         for country in pycountry.countries:
             for attribute in ("name", "common_name", "official_name"):
                 name = getattr(country, attribute, None)
@@ -269,12 +271,16 @@ def _index() -> _Index:
 
 def _followers(data: dict) -> Dict[str, Dict[str, FrozenSet[str]]]:
     return {
-        language: {fold(word): frozenset(fold(str(after)) for after in after_words) for word, after_words in rules.items()}
+        language: {
+            fold(word): frozenset(fold(str(after)) for after in after_words) for word, after_words in rules.items()
+        }
         for language, rules in data.items()
     }
 
 
-def _rules_for(rules: Dict[str, Dict[str, FrozenSet[str]]], language: Optional[str]) -> Dict[str, FrozenSet[str]]:
+def _rules_for(
+    rules: Dict[str, Dict[str, FrozenSet[str]]], language: Optional[str]
+) -> Dict[str, FrozenSet[str]]:
     """The rules of `language`, or of every language when it is not known."""
     if language:
         return rules.get(language, {})

@@ -44,7 +44,8 @@ class Family:
 def _phrases(language: Optional[str]) -> PhraseIndex:
     """The phrases of one language (of all when None), longest first."""
     words = phrases_by_category(read_yaml(content_dir() / "family_words.yml"), CATEGORIES, language)
-    numbers = phrases_by_category({"number": read_yaml(content_dir() / "number_words.yml")}, ["number"], language)
+    number_words = {"number": read_yaml(content_dir() / "number_words.yml")}
+    numbers = phrases_by_category(number_words, ["number"], language)
     return PhraseIndex(words + numbers)
 
 

@@ -77,7 +77,9 @@ def phrase(text: str, category: str, value: int = 0) -> Optional[Phrase]:
     return Phrase(words, text.endswith("*"), category, value) if words else None
 
 
-def phrases_by_category(data: Mapping[str, Any], categories: Iterable[str], language: Optional[str]) -> List[Phrase]:
+def phrases_by_category(
+    data: Mapping[str, Any], categories: Iterable[str], language: Optional[str]
+) -> List[Phrase]:
     """Phrases of a content file laid out as {category: {language: [phrase, ...] or {phrase: value}}}, of
     one language, or of all when `language` is None."""
     found: List[Phrase] = []

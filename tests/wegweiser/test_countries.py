@@ -5,7 +5,13 @@ import time
 
 import pytest
 
-from scripts.compare_countries import FRESH_CASES, is_right, load_cases, lookup_table_origin, ordinary_sentences
+from scripts.compare_countries import (
+    FRESH_CASES,
+    is_right,
+    load_cases,
+    lookup_table_origin,
+    ordinary_sentences,
+)
 from wegweiser.countries import CountryAnswer, country_of_origin, find_countries, fold
 
 CASES = load_cases()
@@ -55,7 +61,8 @@ def test_ordinary_sentences_name_no_country(capsys):
     sentences = ordinary_sentences()
     false = [text for text in sentences if find_countries(text)]
     with capsys.disabled():
-        print(f"\n  false country mentions: {len(false)}/{len(sentences)} ({100 * len(false) / len(sentences):.2f} %)")
+        rate = 100 * len(false) / len(sentences)
+        print(f"\n  false country mentions: {len(false)}/{len(sentences)} ({rate:.2f} %)")
     assert len(sentences) >= 200
     assert false == []
 
@@ -88,7 +95,8 @@ def test_mention(text, language, codes, how):
 
 def test_mentions_keep_their_place_in_the_message():
     text = "Vater Iraker, ich habe auch türkischen Pass"
-    assert [(m.text, m.codes) for m in find_countries(text, "de")] == [("Iraker", ("IQ",)), ("türkischen", ("TR",))]
+    found = [(mention.text, mention.codes) for mention in find_countries(text, "de")]
+    assert found == [("Iraker", ("IQ",)), ("türkischen", ("TR",))]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +117,8 @@ def test_mentions_keep_their_place_in_the_message():
     ],
 )
 def test_decisions(text, language, status, codes):
-    assert country_of_origin(text, language) == CountryAnswer(status, codes, country_of_origin(text, language).mentions)
+    answer = country_of_origin(text, language)
+    assert answer == CountryAnswer(status, codes, answer.mentions)
 
 
 def test_language_may_be_unknown():

@@ -8,7 +8,8 @@ import yaml
 
 from wegweiser.residence import parse_car, parse_status, statuses
 
-TABLE = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "residence_mentions.yml").read_text("utf-8"))
+TABLE_FILE = Path(__file__).resolve().parent.parent / "data" / "residence_mentions.yml"
+TABLE = yaml.safe_load(TABLE_FILE.read_text("utf-8"))
 
 
 def _rows(part):
@@ -24,12 +25,16 @@ STATUS_CASES = _rows("status")
 CAR_CASES = _rows("car")
 
 
-@pytest.mark.parametrize("language, text, expected", STATUS_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(STATUS_CASES)])
+def _ids(cases):
+    return [f"{case[0]}-{i}" for i, case in enumerate(cases)]
+
+
+@pytest.mark.parametrize("language, text, expected", STATUS_CASES, ids=_ids(STATUS_CASES))
 def test_status_table(language, text, expected):
     assert parse_status(text, language) == (None if expected == "-" else expected)
 
 
-@pytest.mark.parametrize("language, text, expected", CAR_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CAR_CASES)])
+@pytest.mark.parametrize("language, text, expected", CAR_CASES, ids=_ids(CAR_CASES))
 def test_car_table(language, text, expected):
     assert parse_car(text, language) == {"yes": True, "no": False, "-": None}[expected]
 
@@ -43,7 +48,13 @@ def test_every_status_in_every_language():
 
 def test_statuses_are_the_ones_the_rules_know():
     assert set(statuses()) == {
-        "asylum_procedure", "duldung", "rejected", "recognised", "residence_permit", "eu_citizen", "trafficking_victim",
+        "asylum_procedure",
+        "duldung",
+        "rejected",
+        "recognised",
+        "residence_permit",
+        "eu_citizen",
+        "trafficking_victim",
     }
 
 
