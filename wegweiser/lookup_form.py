@@ -76,6 +76,8 @@ def understand(text: str, language: Optional[str], intent: Optional[str], slots:
     if car is not None:
         updates[CAR] = car
     if requested and requested not in updates and QUESTION not in updates:
+        if intent == "faq" and not {COUNTRY, FAMILY} & set(updates):
+            return {}  # a question in between ("who pays the flight?" is no answer about a car): rules answer it
         if updates or intent in (None, "nlu_fallback", "affirm", "deny", "ask_support", "greet", "thanks"):
             updates[QUESTION] = "not_understood"
         else:

@@ -25,6 +25,8 @@ def test_leaving_intents_are_not_answers(intent):
 
 def test_an_faq_in_between_is_not_an_answer():
     assert understand("Wer bezahlt das Ticket?", "de", "faq", {"requested_slot": COUNTRY}) == {}
+    # naming the plane is no answer about a car, and no reason to say "not understood"
+    assert understand("Wer bezahlt das Flugticket für die Rückreise?", "de", "faq", {"requested_slot": COUNTRY}) == {}
 
 
 def test_an_unrecognised_answer_asks_again_instead_of_guessing():
