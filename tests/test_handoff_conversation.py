@@ -49,7 +49,8 @@ def test_happy_path_ar_with_phone_and_a_wrong_number_first(rasa_chat):
     assert chat.payloads() == ["/affirm", choice_payload("change"), "/stop"]
     assert chat.handoffs == []  # nothing before the final yes
     chat.say("/affirm")
-    assert len(chat.handoffs) == 1 and chat.last == [{"recipient_id": chat.sender, "custom": {"handoff": chat.handoffs[0]}}]
+    assert len(chat.handoffs) == 1
+    assert chat.last == [{"recipient_id": chat.sender, "custom": {"handoff": chat.handoffs[0]}}]  # nothing else
     sent = chat.handoffs[0]
     slots = {"handoff_topic": "appointment", "handoff_counselling_language": "ar", "handoff_contact": "phone",
              "handoff_phone": "+4915123456789", "handoff_times": ["weekday_mornings"], "handoff_name": "أبو علي"}

@@ -315,7 +315,8 @@ def native_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code) or code
 
 
-def question(slot: str, slots: Mapping[str, Any], language: str, centre: Mapping[str, str]) -> Tuple[str, List[Dict[str, str]]]:
+def question(slot: str, slots: Mapping[str, Any], language: str,
+             centre: Mapping[str, str]) -> Tuple[str, List[Dict[str, str]]]:
     """The text and buttons that ask for `slot`, with the pending note first."""
     pending = slots.get(QUESTION)
     buttons: List[Dict[str, str]] = []

@@ -113,7 +113,8 @@ def test_skipping_the_phone_asks_for_another_contact_way():
 
 
 def test_times_by_button_free_text_or_skip():
-    assert understand(said("/inform", "inform", "weekday_afternoons"), asked(TIMES), "de")[TIMES] == ["weekday_afternoons"]
+    pressed = understand(said("/inform", "inform", "weekday_afternoons"), asked(TIMES), "de")
+    assert pressed[TIMES] == ["weekday_afternoons"]
     free = understand(said("dienstags nach 14 Uhr"), asked(TIMES), "de")
     assert free[TIMES] == [] and free[TIMES_TEXT] == "dienstags nach 14 Uhr"
     assert understand(said("weiß nicht", "dont_know"), asked(TIMES), "de")[TIMES] == ["any_time"]
