@@ -77,3 +77,13 @@ def test_person_and_summary_from_slots():
     assert (p.country, p.adults, p.children, p.status, p.car) == ("AF", 2, 1, "duldung", False)
     assert summary(slots) == "country=AF adults=2 children=1 status=duldung car=no"
     assert person({COUNTRY: "skipped", FAMILY: "skipped"}).family_known is False
+
+
+def test_a_message_answers_the_form_unless_something_else_answered_it_first():
+    from wegweiser.lookup_form import answers_the_form
+
+    user = {"event": "user", "text": "Irak"}
+    machinery = [{"event": "action", "name": n} for n in ("action_listen", "action_extract_slots", "support_form")]
+    assert answers_the_form([user] + machinery)
+    assert not answers_the_form([user, {"event": "action", "name": "utter_faq"},
+                                 {"event": "action", "name": "action_fact_note"}] + machinery[2:])
