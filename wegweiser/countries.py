@@ -89,7 +89,7 @@ class _Index:
     trie: dict
     max_words: int
     endings: Dict[str, FrozenSet[str]]  # per script
-    fuzzy: Dict[str, Tuple[str, ...]]  # first letter -> one-word name keys
+    fuzzy: Dict[Tuple[str, int], Tuple[str, ...]]  # (first letter, length) -> one-word keys
     ordinary: Dict[Optional[str], FrozenSet[str]]
     #: language -> word -> the next words that make it not a country / the only ones that make it one
     not_before: Dict[str, Dict[str, FrozenSet[str]]]
@@ -237,14 +237,14 @@ def _index() -> _Index:
             endings.setdefault(_script(folded), set()).add(folded)
 
     # misspellings are looked for among the one-word names and demonyms of the common countries
-    fuzzy: Dict[str, List[str]] = {}
+    fuzzy: Dict[Tuple[str, int], List[str]] = {}
     for key, node in trie.items():
         entry = node.get("")
         if entry is None or entry.locked or not entry.codes or not entry.codes <= common_codes:
             continue
         plain = key.lstrip("~")
         if len(plain) >= FUZZY_MIN_LENGTH - 1 and (_script(plain) != "Arab" or _allowed_edits(plain)):
-            fuzzy.setdefault(plain[0], []).append(key)
+            fuzzy.setdefault((plain[0], len(plain)), []).append(key)
 
     ordinary: Dict[Optional[str], Set[str]] = {None: set()}
     for language, words in (data.get("ordinary_words") or {}).items():
@@ -256,7 +256,7 @@ def _index() -> _Index:
         trie=trie,
         max_words=_depth(trie),
         endings={script: frozenset(words) for script, words in endings.items()},
-        fuzzy={letter: tuple(keys) for letter, keys in fuzzy.items()},
+        fuzzy={bucket: tuple(keys) for bucket, keys in fuzzy.items()},
         ordinary={language: frozenset(words) for language, words in ordinary.items()},
         not_before=_followers(data.get("not_before") or {}),
         not_misspellings=frozenset(
@@ -356,7 +356,12 @@ def _fuzzy(word: str) -> Optional[str]:
         limit = _allowed_edits(plain)
         if not limit:
             continue
-        for key in index.fuzzy.get(plain[0], ()):
+        candidates = (
+            key
+            for length in range(len(plain) - limit, len(plain) + limit + 1)
+            for key in index.fuzzy.get((plain[0], length), ())
+        )
+        for key in candidates:
             target = key.lstrip("~")
             if key.startswith("~") != stripped or target == plain:
                 continue
