@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-from wegweiser.content import language_codes, read_yaml
+import yaml
+
+from wegweiser.content import language_codes
 from wegweiser.paths import content_dir
 from wegweiser.vocabulary import is_known_word
 from wegweiser.words import ARABIC_PREFIXES as _ARABIC_PREFIXES
@@ -148,15 +150,17 @@ def _names_from_libraries(languages: Sequence[str]) -> Iterator[Tuple[str, str]]
 
 def _is_shared_base(part: str, language: str) -> bool:
     """"Kongo" in "Kongo-Kinshasa" names two countries: it comes from the ambiguous list, not from here."""
+    folded = fold(part)
+    owners = {code for code, name in _folded_territories(language) if name.startswith(folded)}
+    return len(owners) > 1
+
+
+@lru_cache(maxsize=None)
+def _folded_territories(language: str) -> Tuple[Tuple[str, str], ...]:
     import babel
 
-    folded = fold(part)
-    owners = {
-        code
-        for code, name in babel.Locale.parse(language).territories.items()
-        if len(code) == 2 and fold(name).startswith(folded)
-    }
-    return len(owners) > 1
+    territories = babel.Locale.parse(language).territories.items()
+    return tuple((code, fold(name)) for code, name in territories if len(code) == 2)
 
 
 def _add(trie: dict, words: Tuple[str, ...], codes: Iterable[str], how: str) -> None:
@@ -183,11 +187,20 @@ def _russian_stem(word: str, replaced: Sequence[str]) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=1)
+def _demonyms() -> dict:
+    """content/demonyms.yml, parsed by libyaml when PyYAML has it: the pure-Python parser takes most of
+    the index's build time."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(content_dir() / "demonyms.yml", encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)
+
+
 def country_words() -> Iterator[Tuple[str, Tuple[str, ...], str]]:
     """Every (phrase, codes, how) the matcher knows, as written: library names first ("name"), then
     demonyms and colloquial names ("demonym"), words naming several countries ("ambiguous") and words for
     statelessness ("stateless", no codes). Also what a Rasa lookup table would be built from."""
-    data = read_yaml(content_dir() / "demonyms.yml")
+    data = _demonyms()
     for code, name in _names_from_libraries(language_codes()):
         yield name, (code,), "name"
     for code, by_language in data["countries"].items():
@@ -205,7 +218,7 @@ def country_words() -> Iterator[Tuple[str, Tuple[str, ...], str]]:
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    data = read_yaml(content_dir() / "demonyms.yml")
+    data = _demonyms()
     languages = language_codes()
     trie: dict = {}
     replaced = [fold(ending) for ending in data.get("replaced_endings", {}).get("ru", [])]
