@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from scripts.launch import Services  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
-from tests.test_nlu_heldout import heldout_examples  # noqa: E402
+from wegweiser.evaluation import heldout_examples  # noqa: E402
 
 MESSAGES = 240
 CONCURRENT = 20
