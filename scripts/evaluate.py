@@ -62,19 +62,10 @@ class Settings:
         )
 
 
-def quiet_rasa() -> None:
-    """Rasa logs every parsed message at debug level by default; message texts stay out of the output."""
-    import logging
-
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-
-
 def predictions_of(model: Path) -> List[Prediction]:
     from rasa.core.agent import Agent
+
+    from wegweiser.evaluation import quiet_rasa
 
     quiet_rasa()
 

@@ -23,16 +23,11 @@ from wegweiser.unanswered import Question, Settings, all_questions, grouped, pur
 def model_predictor(model: Path) -> Optional[Callable[[str], str]]:
     if os.environ.get("NO_MODEL") == "1" or not model.exists():
         return None
-    import logging
-
     from rasa.core.agent import Agent
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
 
-    from wegweiser.evaluation import predicted_intent
+    from wegweiser.evaluation import predicted_intent, quiet_rasa
 
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
+    quiet_rasa()
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()
     return lambda text: str(predicted_intent(loop.run_until_complete(agent.parse_message(text))))

@@ -136,10 +136,22 @@ def failures(scores: Mapping[str, LanguageScore], comparison: Optional[Compariso
     return problems
 
 
+def quiet_rasa() -> None:
+    """Rasa logs every parsed message (with its text) at debug level unless told otherwise."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 def predict(agent, examples: Sequence[Tuple[str, str]]) -> List[Prediction]:
     """Parses each held-out message with a loaded Rasa Agent (rasa.core.agent.Agent)."""
     import asyncio
 
+    quiet_rasa()
     loop = asyncio.new_event_loop()
     try:
         return [
