@@ -57,9 +57,9 @@ $(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.stamp
 
 train: $(MODEL)
 
+# Rasa's data validation and the content checks, each problem as file:line (scripts/validate.py).
 validate: setup
-	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
-	$(RASA_PY) -m wegweiser.checks
+	$(RASA_PY) scripts/validate.py
 
 new-faq: $(RASA_VENV)/.stamp
 	@test -n "$(NAME)" || { echo "usage: make new-faq NAME=topic_name [GROUP=<file in data/nlu/faq>]"; exit 2; }
