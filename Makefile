@@ -15,14 +15,18 @@ export PYTHONPATH := $(CURDIR)
 
 TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) $(SPACY_DIR)/.stamp
 
-.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean
+.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review
 help:
 	@echo "make run    - chat with the assistant (terminal, or Telegram when TELEGRAM_TOKEN is set)"
 	@echo "make serve  - Rasa on 127.0.0.1:5005 (REST channel) + action server on 127.0.0.1:5055"
 	@echo "make test   - all tests (data validation, unit and REST tests, test stories, held-out NLU)"
 	@echo "make train  - retrain when the training data changed"
 	@echo "make validate - check training data, responses and programme data"
-	@echo "make bench  - training time, load time, memory, REST latency"
+	@echo "make bench  - NLU accuracy vs baselines, training time, load time, memory, REST latency"
+	@echo "make new-faq NAME=topic [GROUP=money] - scaffold a new FAQ (examples + answers, all languages)"
+	@echo "make evaluate - held-out report (results/evaluation/report.md), compared with the previous model"
+	@echo "make reload / make rollback - put the trained / the previous model into the running server"
+	@echo "make review - questions the assistant did not understand, grouped by similarity"
 
 $(RASA_VENV)/.stamp: requirements/rasa.lock.txt scripts/find-python310.sh
 	rm -rf $(RASA_VENV)
@@ -53,9 +57,26 @@ $(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.stamp
 
 train: $(MODEL)
 
+# Rasa's data validation and the content checks, each problem as file:line (scripts/validate.py).
 validate: setup
-	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
-	$(RASA_PY) -m wegweiser.checks
+	$(RASA_PY) scripts/validate.py
+
+new-faq: $(RASA_VENV)/.stamp
+	@test -n "$(NAME)" || { echo "usage: make new-faq NAME=topic_name [GROUP=<file in data/nlu/faq>]"; exit 2; }
+	$(RASA_PY) scripts/new_faq.py "$(NAME)" $(if $(GROUP),--group "$(GROUP)")
+
+# CV=1 adds 3-fold cross-validation; EVAL_MAX_DROP (points, default 1) is the allowed drop per language.
+evaluate: setup $(MODEL)
+	$(RASA_PY) scripts/evaluate.py
+
+reload: setup $(MODEL)
+	$(RASA_PY) scripts/reload.py reload
+
+rollback: $(RASA_VENV)/.stamp
+	$(RASA_PY) scripts/reload.py rollback
+
+review: $(RASA_VENV)/.stamp
+	$(RASA_PY) scripts/review.py
 
 test: setup $(MODEL)
 	bash scripts/test.sh

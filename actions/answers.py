@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Mapping, Sequence, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from wegweiser import unanswered
 from wegweiser.content import load_topics, message, read_yaml
 from wegweiser.paths import content_dir
 from wegweiser.turn import clarify_topics, fact_note, faq_topic, previous_turn_failed, rendered_values
@@ -39,6 +40,16 @@ class ActionFactNote(Action):
         return []
 
 
+def remember_unanswered(tracker: Tracker, language: str) -> None:
+    """Keeps the scrubbed question for `make review`, unless the person opted out (wegweiser/unanswered.py)."""
+    latest = tracker.latest_message or {}
+    if unanswered.opted_out(latest.get("metadata"), tracker.get_slot(unanswered.OPT_OUT_KEY)):
+        return
+    guesses = clarify_topics(latest, limit=1)
+    unanswered.store(unanswered.Settings.from_env(), latest.get("text") or "", language,
+                     f"faq/{guesses[0]}" if guesses else None)
+
+
 class ActionClarify(Action):
     """When the assistant did not understand: offer the likeliest topics, then a counsellor."""
 
@@ -54,6 +65,7 @@ class ActionClarify(Action):
         if not any(c.isalnum() for c in text):  # empty, spaces, only emoji or punctuation
             dispatcher.utter_message(text=message("empty_message", language, values))
             return []
+        remember_unanswered(tracker, language)
         counsellor = {"title": message("clarify_counsellor_button", language), "payload": "/request_human"}
         if previous_turn_failed(tracker.events):
             dispatcher.utter_message(text=message("not_understood_again", language, values), buttons=[counsellor])

@@ -2,6 +2,7 @@
 .lookup_answer (all plain functions with their own tests)."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -11,9 +12,8 @@ from rasa_sdk.forms import FormValidationAction
 
 from wegweiser.content import default_language
 from wegweiser.eligibility import assess
-from wegweiser.forms import answers_now
 from wegweiser.lookup_answer import render, text
-from wegweiser.lookup_form import SLOTS, next_question, person, required_slots, summary, understand
+from wegweiser.lookup_form import SLOTS, answers_the_form, next_question, person, required_slots, summary, understand
 from wegweiser.render import country_name
 
 
@@ -37,7 +37,7 @@ class ValidateSupportForm(FormValidationAction):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         requested = tracker.get_slot("requested_slot")
-        fresh = answers_now(tracker.events, "support_form")  # not the activation, not a return after an interruption
+        fresh = answers_the_form(tracker.events)  # not a return after an interruption
         updates = {}
         if fresh or not requested:
             updates = understand(message.get("text") or "", tracker.get_slot("language"), intent, tracker.slots)
@@ -49,10 +49,13 @@ class ValidateSupportForm(FormValidationAction):
         return events + [SlotSet("requested_slot", missing[0] if missing else None)]
 
 
-class ActionAskLookup(Action):
+class ActionAskLookup(Action, ABC):
     """Asks for the requested slot: the plain question, or the clarification that is pending."""
 
-    slot = ""
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
@@ -83,11 +86,11 @@ class ActionAskLookup(Action):
 
 
 class ActionAskLookupCountry(ActionAskLookup):
-    slot = "lookup_country"
+    slot = "lookup_country"  # type: ignore[assignment]
 
 
 class ActionAskLookupFamily(ActionAskLookup):
-    slot = "lookup_family"
+    slot = "lookup_family"  # type: ignore[assignment]
 
 
 class ActionSupportIntro(Action):

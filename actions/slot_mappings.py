@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
+from wegweiser.freshness import refresh_if_changed
 from wegweiser.turn import slot_updates
 
 
@@ -20,5 +21,6 @@ class ValidateSlotMappings(ValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        refresh_if_changed()  # edited programme data and texts apply from this message on
         updates = slot_updates(tracker.slots, tracker.latest_message or {})
         return [SlotSet(name, value) for name, value in updates.items()]

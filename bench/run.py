@@ -1,13 +1,17 @@
-"""`make bench`: training time from scratch, model load time, Rasa server memory, REST latency.
+"""`make bench`: NLU accuracy against two baselines, training time (full and after changing only an answer),
+model size and load time, Rasa server memory, REST latency.
 
 Prints a table and writes bench/latest.json. Figures, not pass/fail: targets are compared in the
-README. Runs everything on loopback: its own Rasa and action servers on free ports.
+README. Runs everything on loopback: its own Rasa and action servers on free ports. Takes about 15 min,
+most of it training the `rasa init` baseline (DIET and ResponseSelector, 100 epochs each).
 """
 from __future__ import annotations
 
 import json
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,18 +27,51 @@ sys.path.insert(0, str(ROOT))
 
 from scripts.launch import Services  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
-from tests.test_nlu_heldout import heldout_examples  # noqa: E402
+from wegweiser.evaluation import heldout_examples  # noqa: E402
 
 MESSAGES = 240
 CONCURRENT = 20
 
 
-def train_from_scratch(out: Path) -> float:
+def train(project: Path, out: Path, name: str, force: bool) -> float:
+    """`rasa train` on a copy of the project; without `force` Rasa reuses what its cache holds."""
     start = time.monotonic()
-    subprocess.run([str(ROOT / ".venv/rasa/bin/rasa"), "train", "--domain", "domain", "--data", "data",
-                    "--config", "config.yml", "--out", str(out), "--force", "--quiet"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    subprocess.run([str(ROOT / ".venv/rasa/bin/rasa"), "train", "--domain", str(project / "domain"), "--data",
+                    str(project / "data"), "--config", str(project / "config.yml"), "--out", str(out),
+                    "--fixed-model-name", name, "--quiet"] + (["--force"] if force else []),
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     return time.monotonic() - start
+
+
+def copy_project(target: Path) -> Path:
+    for folder in ("domain", "data"):
+        shutil.copytree(ROOT / folder, target / folder)
+    shutil.copyfile(ROOT / "config.yml", target / "config.yml")
+    return target
+
+
+def change_first_answer(path: Path) -> None:
+    """Edits the wording of one answer, as a maintainer would."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'(text: ")', r"\1Bench: ", text, count=1), encoding="utf-8")
+
+
+def nlu_comparison(full_model: Path, tmp: Path, results: dict) -> None:
+    from bench.nlu import accuracy_per_language, model_predictions, nearest_neighbour_predictions, train_rasa_init
+    from scripts.compare_pipelines import load_examples
+
+    heldout = list(heldout_examples())
+    start = time.monotonic()
+    ours = model_predictions(full_model, heldout)
+    results["model_load_and_heldout_parse_s"] = round(time.monotonic() - start, 1)
+    rasa_init_model, seconds = train_rasa_init(ROOT, tmp)
+    results["rasa_init_nlu_training_s"] = round(seconds, 1)
+    examples, _ = load_examples()
+    results["heldout_accuracy_percent"] = {
+        "this project": accuracy_per_language(ours),
+        "rasa init default pipeline": accuracy_per_language(model_predictions(rasa_init_model, heldout)),
+        "TF-IDF nearest neighbour": accuracy_per_language(nearest_neighbour_predictions(examples, heldout)),
+    }
 
 
 def percentile(values, p):
@@ -62,7 +99,16 @@ def main() -> None:
                f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.machine()}",
                "messages": len(texts)}
     with tempfile.TemporaryDirectory() as tmp:
-        results["training_s"] = round(train_from_scratch(Path(tmp) / "models"), 1)
+        project = copy_project(Path(tmp) / "project")
+        results["training_s"] = round(train(project, Path(tmp) / "models", "full", force=True), 1)
+        full_model = Path(tmp) / "models" / "full.tar.gz"
+        results["model_size_mb"] = round(full_model.stat().st_size / 2**20, 1)
+        change_first_answer(project / "data" / "nlu" / "faq" / "basics.yml")
+        results["training_after_faq_answer_change_s"] = round(train(project, Path(tmp) / "models", "faq", False), 1)
+        change_first_answer(project / "domain" / "responses.yml")
+        results["training_after_core_response_change_s"] = round(
+            train(project, Path(tmp) / "models", "core", False), 1)
+        nlu_comparison(full_model, Path(tmp), results)
         services = Services(free_port(), free_port(), Path(tmp) / "data", quiet=True)
         start = time.monotonic()
         services.start()
@@ -86,7 +132,13 @@ def main() -> None:
     (ROOT / "bench" / "latest.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     width = max(map(len, results))
     for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
+        if not isinstance(value, dict):
+            print(f"{key:<{width}}  {value}")
+    table = results["heldout_accuracy_percent"]
+    languages = sorted({language for row in table.values() for language in row})
+    print(f"\nheld-out accuracy (%)        " + "".join(f"{language:>7}" for language in languages))
+    for name, row in table.items():
+        print(f"{name:<29}" + "".join(f"{row.get(language, float('nan')):>7.1f}" for language in languages))
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def evaluate(model: str, test, language_of):
 def main() -> None:
     from rasa.model_training import train_nlu
 
-    from tests.test_nlu_heldout import heldout_examples
+    from wegweiser.evaluation import heldout_examples
     from wegweiser.language import best_guess
 
     parser = argparse.ArgumentParser()

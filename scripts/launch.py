@@ -3,13 +3,20 @@ foreground (`serve`) or opens the chat (`run`: terminal chat, or the Telegram ga
 TELEGRAM_TOKEN is set). Ctrl-C or SIGTERM stops everything it started.
 
 Ports and places come from the environment: RASA_PORT (5005), ACTION_PORT (5055), WEGWEISER_DATA_DIR
-(.data: tracker database, logs, generated endpoints file), TRACKER_DB (SQLite file for Rasa's tracker
-store inside the data dir, default tracker.db).
+(.data: tracker database, logs, generated endpoints file, the served model), TRACKER_DB (SQLite file for
+Rasa's tracker store inside the data dir, default tracker.db).
+
+Rasa's HTTP API is enabled on loopback with a token (RASA_API_TOKEN, or one generated into
+<data dir>/api-token), so `make reload` can swap the model without a restart. The server runs a copy of
+the trained model, <data dir>/models/current.tar.gz: retraining does not change what it serves until
+`make reload` (scripts/reload.py).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,6 +41,29 @@ def write_endpoints(data_dir: Path, action_port: int) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def api_token(data_dir: Path) -> str:
+    """RASA_API_TOKEN, or the token kept in the data dir (generated on first use, readable only by us)."""
+    if os.environ.get("RASA_API_TOKEN"):
+        return os.environ["RASA_API_TOKEN"]
+    path = data_dir / "api-token"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def served_model(data_dir: Path) -> Path:
+    return data_dir / "models" / "current.tar.gz"
+
+
+def copy_atomically(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float, name: str) -> None:
@@ -69,13 +99,17 @@ class Services:
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2")
+        env = dict(os.environ, PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2",
+                   WEGWEISER_DATA_DIR=str(self.data_dir))
         endpoints = write_endpoints(self.data_dir, self.action_port)
+        model = served_model(self.data_dir)
+        copy_atomically(MODEL, model)
         actions = self._spawn("actions", [str(RASA_VENV / "python"), "-m", "rasa_sdk", "--actions", "actions",
                                           "-p", str(self.action_port)], env)
-        rasa = self._spawn("rasa", [str(RASA_VENV / "rasa"), "run", "--model", str(MODEL), "--endpoints",
+        rasa = self._spawn("rasa", [str(RASA_VENV / "rasa"), "run", "--model", str(model), "--endpoints",
                                     str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-                                    "-i", "127.0.0.1", "-p", str(self.rasa_port)], env)
+                                    "-i", "127.0.0.1", "-p", str(self.rasa_port),
+                                    "--enable-api", "--auth-token", api_token(self.data_dir)], env)
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", actions, 120, "the action server")
         wait_until_up(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", rasa, 300, "Rasa")
 

@@ -39,12 +39,17 @@ def new_sender() -> str:
 
 
 @pytest.fixture(scope="session")
-def rasa_chat(tmp_path_factory) -> RestChat:
-    """The real Rasa and action servers, on free loopback ports with a throw-away tracker store."""
+def rasa_services(tmp_path_factory) -> Services:
+    """The real Rasa and action servers, on free loopback ports with a throw-away data dir."""
     data_dir: Path = tmp_path_factory.mktemp("rasa-data")
     services = Services(free_port(), free_port(), data_dir, quiet=True)
     try:
         services.start()
-        yield RestChat(f"http://127.0.0.1:{services.rasa_port}")
+        yield services
     finally:
         services.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_chat(rasa_services: Services) -> RestChat:
+    return RestChat(f"http://127.0.0.1:{rasa_services.rasa_port}")

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-from wegweiser.content import language_codes, read_yaml
+import yaml
+
+from wegweiser.content import language_codes
 from wegweiser.paths import content_dir
 from wegweiser.vocabulary import is_known_word
 from wegweiser.words import ARABIC_PREFIXES as _ARABIC_PREFIXES
@@ -89,7 +91,7 @@ class _Index:
     trie: dict
     max_words: int
     endings: Dict[str, FrozenSet[str]]  # per script
-    fuzzy: Dict[str, Tuple[str, ...]]  # first letter -> one-word name keys
+    fuzzy: Dict[Tuple[str, int], Tuple[str, ...]]  # (first letter, length) -> one-word keys
     ordinary: Dict[Optional[str], FrozenSet[str]]
     #: language -> word -> the next words that make it not a country / the only ones that make it one
     not_before: Dict[str, Dict[str, FrozenSet[str]]]
@@ -148,15 +150,17 @@ def _names_from_libraries(languages: Sequence[str]) -> Iterator[Tuple[str, str]]
 
 def _is_shared_base(part: str, language: str) -> bool:
     """"Kongo" in "Kongo-Kinshasa" names two countries: it comes from the ambiguous list, not from here."""
+    folded = fold(part)
+    owners = {code for code, name in _folded_territories(language) if name.startswith(folded)}
+    return len(owners) > 1
+
+
+@lru_cache(maxsize=None)
+def _folded_territories(language: str) -> Tuple[Tuple[str, str], ...]:
     import babel
 
-    folded = fold(part)
-    owners = {
-        code
-        for code, name in babel.Locale.parse(language).territories.items()
-        if len(code) == 2 and fold(name).startswith(folded)
-    }
-    return len(owners) > 1
+    territories = babel.Locale.parse(language).territories.items()
+    return tuple((code, fold(name)) for code, name in territories if len(code) == 2)
 
 
 def _add(trie: dict, words: Tuple[str, ...], codes: Iterable[str], how: str) -> None:
@@ -183,11 +187,20 @@ def _russian_stem(word: str, replaced: Sequence[str]) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=1)
+def _demonyms() -> dict:
+    """content/demonyms.yml, parsed by libyaml when PyYAML has it: the pure-Python parser takes most of
+    the index's build time."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(content_dir() / "demonyms.yml", encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)
+
+
 def country_words() -> Iterator[Tuple[str, Tuple[str, ...], str]]:
     """Every (phrase, codes, how) the matcher knows, as written: library names first ("name"), then
     demonyms and colloquial names ("demonym"), words naming several countries ("ambiguous") and words for
     statelessness ("stateless", no codes). Also what a Rasa lookup table would be built from."""
-    data = read_yaml(content_dir() / "demonyms.yml")
+    data = _demonyms()
     for code, name in _names_from_libraries(language_codes()):
         yield name, (code,), "name"
     for code, by_language in data["countries"].items():
@@ -205,7 +218,7 @@ def country_words() -> Iterator[Tuple[str, Tuple[str, ...], str]]:
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    data = read_yaml(content_dir() / "demonyms.yml")
+    data = _demonyms()
     languages = language_codes()
     trie: dict = {}
     replaced = [fold(ending) for ending in data.get("replaced_endings", {}).get("ru", [])]
@@ -237,14 +250,14 @@ def _index() -> _Index:
             endings.setdefault(_script(folded), set()).add(folded)
 
     # misspellings are looked for among the one-word names and demonyms of the common countries
-    fuzzy: Dict[str, List[str]] = {}
+    fuzzy: Dict[Tuple[str, int], List[str]] = {}
     for key, node in trie.items():
         entry = node.get("")
         if entry is None or entry.locked or not entry.codes or not entry.codes <= common_codes:
             continue
         plain = key.lstrip("~")
         if len(plain) >= FUZZY_MIN_LENGTH - 1 and (_script(plain) != "Arab" or _allowed_edits(plain)):
-            fuzzy.setdefault(plain[0], []).append(key)
+            fuzzy.setdefault((plain[0], len(plain)), []).append(key)
 
     ordinary: Dict[Optional[str], Set[str]] = {None: set()}
     for language, words in (data.get("ordinary_words") or {}).items():
@@ -256,7 +269,7 @@ def _index() -> _Index:
         trie=trie,
         max_words=_depth(trie),
         endings={script: frozenset(words) for script, words in endings.items()},
-        fuzzy={letter: tuple(keys) for letter, keys in fuzzy.items()},
+        fuzzy={bucket: tuple(keys) for bucket, keys in fuzzy.items()},
         ordinary={language: frozenset(words) for language, words in ordinary.items()},
         not_before=_followers(data.get("not_before") or {}),
         not_misspellings=frozenset(
@@ -356,7 +369,12 @@ def _fuzzy(word: str) -> Optional[str]:
         limit = _allowed_edits(plain)
         if not limit:
             continue
-        for key in index.fuzzy.get(plain[0], ()):
+        candidates = (
+            key
+            for length in range(len(plain) - limit, len(plain) + limit + 1)
+            for key in index.fuzzy.get((plain[0], length), ())
+        )
+        for key in candidates:
             target = key.lstrip("~")
             if key.startswith("~") != stripped or target == plain:
                 continue

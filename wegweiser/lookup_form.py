@@ -27,6 +27,25 @@ SKIPPED, STATELESS, GIVEN = "skipped", "stateless", "given"
 INTERRUPTING = {"stop", "crisis", "request_human", "legal_own_case", "goodbye", "choose_language",
                 "change_language"}
 SKIP_INTENT = "dont_know"
+#: intents of messages meant as an answer: when the question's answer is not in them, the form asks again
+#: ("I did not recognise a country"); any other intent (an FAQ, say) is answered by the rules first
+ANSWERING = {None, "inform", "nlu_fallback", "ask_support", "affirm", "deny", "greet", "thanks", "out_of_scope"}
+
+
+#: actions Rasa runs between a user message and the form's validation (not an interruption)
+_FORM_MACHINERY = {"action_listen", "action_extract_slots", "action_validate_slot_mappings", "support_form",
+                   "validate_support_form"}
+
+
+def answers_the_form(events: List[Mapping[str, Any]]) -> bool:
+    """True when the latest user message goes straight to the form; False when the form resumes after
+    something else answered it (an FAQ in between), so the message is not taken again."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in _FORM_MACHINERY:
+            return False
+    return True
 
 
 def required_slots(slots: Mapping[str, Any]) -> List[str]:
@@ -76,9 +95,7 @@ def understand(text: str, language: Optional[str], intent: Optional[str], slots:
     if car is not None:
         updates[CAR] = car
     if requested and requested not in updates and QUESTION not in updates:
-        if intent == "faq" and not {COUNTRY, FAMILY} & set(updates):
-            return {}  # a question in between ("who pays the flight?" is no answer about a car): rules answer it
-        if updates or intent in (None, "nlu_fallback", "affirm", "deny", "ask_support", "greet", "thanks"):
+        if intent in ANSWERING:
             updates[QUESTION] = "not_understood"
         else:
             return {}  # e.g. an FAQ asked in between: the rules answer it, then the form asks again

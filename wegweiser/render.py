@@ -18,6 +18,9 @@ from babel.numbers import format_currency, format_decimal
 
 from wegweiser.content import load_languages, load_safety, message
 from wegweiser.facts import Fact, all_facts, load_centre
+from wegweiser.unanswered import Settings as unanswered_settings_type
+
+unanswered_settings = unanswered_settings_type.from_env
 
 
 @lru_cache(maxsize=None)
@@ -81,6 +84,7 @@ def template_values(language: str) -> Dict[str, str]:
     values["supported_languages"] = format_list(
         [lang.native for lang in load_languages()], locale=language
     )
+    values["unanswered_retention_days"] = format_decimal(unanswered_settings().retention_days, locale=language)
     return values
 
 
@@ -121,5 +125,5 @@ def placeholder_names() -> List[str]:
     """The names of all placeholders, without rendering anything."""
     return sorted(
         list(all_facts()) + list(CENTRE_PLACEHOLDERS) + list(load_safety()["numbers"])
-        + ["supported_languages"]
+        + ["supported_languages", "unanswered_retention_days"]
     )

@@ -59,6 +59,7 @@ def _tables(folder: Path = SPACY_DIR) -> Tuple[Tuple[np.ndarray, ...], FrozenSet
     return tuple(forms), frozenset(lemmas)
 
 
+@lru_cache(maxsize=100_000)
 def is_known_word(word: str) -> bool:
     """True when a lemma table of any language lists `word` as a form or a lemma (in any case)."""
     forms, lemmas = _tables()

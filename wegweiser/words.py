@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
@@ -17,6 +18,7 @@ _LETTERS = str.maketrans({
 })
 
 
+@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """The form words are compared in: lower case, no diacritics, one spelling per Arabic-script letter,
     German umlauts written out ("Tuerkei") read as the umlaut."""

@@ -25,3 +25,10 @@ def make_tracker(text: str = "", intent: str = "faq", slots: Optional[Dict[str, 
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Actions that keep data (the unanswered-question store) write into a throw-away folder."""
+    monkeypatch.setenv("WEGWEISER_DATA_DIR", str(tmp_path))
+    return tmp_path

@@ -47,3 +47,26 @@ def test_empty_message_gets_asked_for_words(dispatcher):
     from wegweiser.content import message
 
     assert dispatcher.messages[0]["text"] == message("empty_message", "de", {})
+
+
+def test_not_understood_question_is_kept_scrubbed_and_without_sender(dispatcher, data_dir):
+    from wegweiser.unanswered import all_questions
+
+    tracker = make_tracker("Bus nach Kyjiw, ruf mich an 0176 1234 5678", intent="nlu_fallback",
+                           ranking=["travel_costs"], slots={"language": "de"})
+    asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+    questions = all_questions(data_dir / "unanswered.db")
+    assert [(q.text, q.language, q.guess) for q in questions] == [
+        ("Bus nach Kyjiw, ruf mich an [phone]", "de", "faq/travel_costs")]
+    raw = (data_dir / "unanswered.db").read_bytes()
+    assert b"tester" not in raw and b"1234" not in raw  # no sender id, no number
+
+
+def test_nothing_is_kept_when_the_person_opted_out(dispatcher, data_dir):
+    from wegweiser.unanswered import all_questions
+
+    tracker = make_tracker("Bus nach Kyjiw?", intent="nlu_fallback", ranking=["travel_costs"],
+                           slots={"language": "de"}, metadata={"learn_opt_out": True})
+    asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+    assert dispatcher.messages  # still answered
+    assert all_questions(data_dir / "unanswered.db") == []

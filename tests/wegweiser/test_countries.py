@@ -136,7 +136,7 @@ def test_folding_reads_spelling_variants_alike():
 def test_fast_after_load():
     sentences = ordinary_sentences()[:300]
     find_countries("warm up")
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes on a shared machine do not count
     for text in sentences:
         find_countries(text + " x")  # a new text each time: the per-word caches do not answer it whole
-    assert (time.perf_counter() - start) / len(sentences) < 0.001
+    assert (time.process_time() - start) / len(sentences) < 0.001

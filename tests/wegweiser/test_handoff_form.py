@@ -7,6 +7,7 @@ from wegweiser.content import language_codes
 from wegweiser.handoff_form import (CONFIRM, CONSENT, CONTACT, LANGUAGE, NAME, PHONE, QUESTION, TIMES, TIMES_TEXT,
                                     TOPIC, TOPIC_TEXT, choice_payload, country_code, load_handoff_texts, next_slot,
                                     normalise_phone, outcome, payload, question, reason, summary, text, understand)
+from wegweiser.paths import content_dir
 from wegweiser.render import country_name
 
 ANSWERED = {CONSENT: "yes", TOPIC: "money", TOPIC_TEXT: None, LANGUAGE: "ar", CONTACT: "chat",
@@ -215,8 +216,17 @@ def test_an_appointment_wish_answers_the_topic_question():
     assert understand(said("I want a person", "request_human"), asked(NAME), "en") == {QUESTION: "not_understood"}
 
 
-def test_content_checks_find_nothing_missing_in_the_handoff_texts():
+def test_content_checks_find_nothing_missing_in_the_handoff_texts_and_catch_a_gap(tmp_path):
+    import yaml
+
     from wegweiser.checks import check_handoff_texts
 
     assert check_handoff_texts() == []
+    broken = yaml.safe_load((content_dir() / "handoff.yml").read_text(encoding="utf-8"))
+    del broken["form"]["ask_name"]["fa"]
+    broken["form"]["ask_times"]["en"] += " {oops}"
+    path = tmp_path / "handoff.yml"
+    path.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    found = [p.what for p in check_handoff_texts(path)]
+    assert len(found) == 2 and "ask_name: missing fa" in found[0] and "oops" in found[1]
 

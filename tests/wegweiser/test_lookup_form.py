@@ -25,8 +25,6 @@ def test_leaving_intents_are_not_answers(intent):
 
 def test_an_faq_in_between_is_not_an_answer():
     assert understand("Wer bezahlt das Ticket?", "de", "faq", {"requested_slot": COUNTRY}) == {}
-    # naming the plane is no answer about a car, and no reason to say "not understood"
-    assert understand("Wer bezahlt das Flugticket für die Rückreise?", "de", "faq", {"requested_slot": COUNTRY}) == {}
 
 
 def test_an_unrecognised_answer_asks_again_instead_of_guessing():
@@ -79,3 +77,17 @@ def test_person_and_summary_from_slots():
     assert (p.country, p.adults, p.children, p.status, p.car) == ("AF", 2, 1, "duldung", False)
     assert summary(slots) == "country=AF adults=2 children=1 status=duldung car=no"
     assert person({COUNTRY: "skipped", FAMILY: "skipped"}).family_known is False
+
+
+def test_a_message_answers_the_form_unless_something_else_answered_it_first():
+    from wegweiser.lookup_form import answers_the_form
+
+    user = {"event": "user", "text": "Irak"}
+    machinery = [{"event": "action", "name": n} for n in ("action_listen", "action_extract_slots", "support_form")]
+    assert answers_the_form([user] + machinery)
+    assert not answers_the_form([user, {"event": "action", "name": "utter_faq"},
+                                 {"event": "action", "name": "action_fact_note"}] + machinery[2:])
+
+
+def test_an_faq_that_mentions_travelling_is_still_an_faq():
+    assert understand("Wer bezahlt das Flugticket für die Rückreise?", "de", "faq", {"requested_slot": COUNTRY}) == {}

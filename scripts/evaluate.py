@@ -1,0 +1,247 @@
+"""`make evaluate`: how good is the trained model, and what changed since the last accepted one?
+
+Writes results/evaluation/report.md with, per language: held-out accuracy and macro F1, a confusion
+matrix image, the misclassified messages; the story test results; optionally cross-validation (CV=1,
+about 3-4 minutes); and the comparison with the previous model — which messages got worse or better.
+
+Exits 1 when a language is below its floor (wegweiser/evaluation.py) or more than EVAL_MAX_DROP points
+(default 1) worse than the previous model. The previous model's predictions are the last evaluation that
+passed (results/evaluation/baseline.json), or, if there is none, models/previous.tar.gz (kept by
+`make reload`) evaluated now. A passing evaluation becomes the new baseline.
+
+Settings (environment): MODEL, EVAL_MAX_DROP, EVAL_BASELINE, CV=1, STORIES=0 (skip story tests).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from wegweiser.evaluation import (  # noqa: E402
+    Comparison,
+    LanguageScore,
+    Prediction,
+    compare,
+    failures,
+    floor,
+    heldout_examples,
+    predict,
+    score,
+)
+
+OUT = ROOT / "results" / "evaluation"
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: Path
+    previous_model: Path
+    baseline: Path
+    max_drop_points: float
+    cross_validate: bool
+    stories: bool
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            model=Path(os.environ.get("MODEL", ROOT / "models" / "wegweiser.tar.gz")),
+            previous_model=Path(os.environ.get("PREVIOUS_MODEL", ROOT / "models" / "previous.tar.gz")),
+            baseline=Path(os.environ.get("EVAL_BASELINE", OUT / "baseline.json")),
+            max_drop_points=float(os.environ.get("EVAL_MAX_DROP", "1")),
+            cross_validate=os.environ.get("CV", "0") == "1",
+            stories=os.environ.get("STORIES", "1") != "0",
+        )
+
+
+def predictions_of(model: Path) -> List[Prediction]:
+    from rasa.core.agent import Agent
+
+    from wegweiser.evaluation import quiet_rasa
+
+    quiet_rasa()
+
+    return predict(Agent.load(str(model)), list(heldout_examples()))
+
+
+def confusion_png(language: str, predictions: Sequence[Prediction], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    items = [p for p in predictions if p["language"] == language]
+    labels = sorted({p["expected"] for p in items} | {p["got"] for p in items})
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = np.zeros((len(labels), len(labels)), dtype=int)
+    for p in items:
+        matrix[index[p["expected"]], index[p["got"]]] += 1
+    size = max(6.0, 0.22 * len(labels) + 3)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(matrix, cmap="Blues")
+    short = [label.replace("faq/", "") for label in labels]
+    ax.set_xticks(range(len(labels)), short, rotation=90, fontsize=6)
+    ax.set_yticks(range(len(labels)), short, fontsize=6)
+    for i, j in zip(*np.nonzero(matrix)):
+        ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=5,
+                color="white" if matrix[i, j] > matrix.max() / 2 else "black")
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("expected")
+    ax.set_title(f"held-out confusion matrix: {language}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def story_tests(model: Path) -> Dict[str, object]:
+    """`rasa test core` over tests/test_*.yml; results in results/stories."""
+    out = ROOT / "results" / "stories"
+    start = time.monotonic()
+    result = subprocess.run(
+        [str(ROOT / ".venv/rasa/bin/rasa"), "test", "core", "--model", str(model), "--stories", "tests", "--e2e",
+         "--out", str(out), "--no-plot"],
+        cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    total = sum(path.read_text(encoding="utf-8").count("- story:") for path in (ROOT / "tests").glob("test_*.yml"))
+    failed_file = out / "failed_test_stories.yml"
+    failed_text = failed_file.read_text(encoding="utf-8") if failed_file.exists() else ""
+    failed = [line.split(":", 1)[1].strip() for line in failed_text.splitlines() if line.startswith("- story:")]
+    return {"total": total, "failed": failed, "returncode": result.returncode, "seconds": round(time.monotonic() - start),
+            "error": result.stderr[-2000:] if result.returncode not in (0, 1) else ""}
+
+
+def cross_validation(folds: int = 3) -> Dict[str, float]:
+    """Stratified k-fold over data/nlu with this project's config (scripts/compare_pipelines.py's harness)."""
+    import tempfile
+
+    from rasa.model_training import train_nlu
+
+    from scripts.compare_pipelines import evaluate as evaluate_model, folds as make_folds, load_examples, write_nlu
+    from wegweiser.evaluation import language_of
+
+    examples, responses = load_examples()
+    parts = make_folds(examples, folds)
+    right: Dict[str, int] = {}
+    total: Dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        for i in range(folds):
+            fold = Path(tmp_name) / str(i)
+            fold.mkdir()
+            write_nlu(fold / "nlu.yml", [e for j, p in enumerate(parts) if j != i for e in p], responses)
+            model = train_nlu(str(ROOT / "config.yml"), str(fold / "nlu.yml"), str(fold / "models"),
+                              domain=str(ROOT / "domain"))
+            r, t = evaluate_model(model, parts[i], language_of)
+            for language in t:
+                right[language] = right.get(language, 0) + r[language]
+                total[language] = total.get(language, 0) + t[language]
+    return {language: right[language] / total[language] for language in sorted(total)}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report(scores: Dict[str, LanguageScore], comparison: Optional[Comparison], baseline_note: str,
+           stories: Optional[Dict[str, object]], cv: Optional[Dict[str, float]], problems: List[str],
+           settings: Settings, seconds: float) -> str:
+    lines = [f"# Evaluation of {settings.model.name} ({time.strftime('%Y-%m-%d %H:%M')})", "",
+             f"**{'FAILED' if problems else 'PASSED'}**" + (": " + "; ".join(problems) if problems else
+                                                             " — every language at or above its floor, no drop "
+                                                             f"larger than {settings.max_drop_points:g} point(s)."),
+             "", "## Held-out set (tests/nlu/heldout, never trained on)", "",
+             "| language | messages | accuracy | macro F1 | floor | vs previous (points) |", "|---|---|---|---|---|---|"]
+    for language, s in scores.items():
+        delta = comparison.delta_points.get(language) if comparison else None
+        lines.append(f"| {language} | {s.total} | {s.accuracy:.1%} | {s.macro_f1:.3f} | {floor(language):.0%} | "
+                     f"{'' if delta is None else f'{delta:+.1f}'} |")
+    lines += ["", "Confusion matrices: " + ", ".join(f"[{l}](confusion-{l}.png)" for l in scores if l != "??"), ""]
+    lines += ["## Compared with the previous model", "", baseline_note, ""]
+    if comparison:
+        for title, pairs in (("Got worse", comparison.worse), ("Got better", comparison.better),
+                             ("Still wrong, different answer", comparison.changed)):
+            lines += [f"### {title} ({len(pairs)})", ""]
+            if pairs:
+                lines += ["| language | message | expected | before | now |", "|---|---|---|---|---|"]
+                lines += [f"| {n['language']} | {_cell(n['text'])} | {b['expected']} | {b['got']} | {n['got']} |"
+                          for b, n in pairs]
+            lines.append("")
+    lines += ["## Misclassified held-out messages", ""]
+    for language, s in scores.items():
+        lines += [f"### {language} ({len(s.errors)})", ""]
+        if s.errors:
+            lines += ["| message | expected | got |", "|---|---|---|"]
+            lines += [f"| {_cell(e['text'])} | {e['expected']} | {e['got']} |" for e in s.errors]
+        lines.append("")
+    lines += ["## Story tests (tests/test_*.yml, `rasa test core --e2e`)", ""]
+    if stories is None:
+        lines.append("Skipped (STORIES=0).")
+    else:
+        lines.append(f"{stories['total'] - len(stories['failed'])} of {stories['total']} stories pass "
+                     f"({stories['seconds']} s); details in results/stories/.")
+        lines += [f"- failed: {name}" for name in stories["failed"]]
+        if stories["error"]:
+            lines += ["", "```", str(stories["error"]), "```"]
+    lines += ["", "## Cross-validation (3 folds over data/nlu)", ""]
+    if cv is None:
+        lines.append("Skipped; run `make evaluate CV=1` (about 3-4 minutes more).")
+    else:
+        lines += ["| language | accuracy |", "|---|---|"] + [f"| {l} | {a:.1%} |" for l, a in cv.items()]
+    lines += ["", f"Evaluation took {seconds:.0f} s. Command: `make evaluate`."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    start = time.monotonic()
+    OUT.mkdir(parents=True, exist_ok=True)
+    predictions = predictions_of(settings.model)
+    scores = score(predictions)
+    for language in scores:
+        if language != "??":
+            confusion_png(language, predictions, OUT / f"confusion-{language}.png")
+    if settings.baseline.exists():
+        previous = json.loads(settings.baseline.read_text(encoding="utf-8"))["predictions"]
+        note = f"Previous: the last evaluation that passed ({settings.baseline.relative_to(ROOT) if settings.baseline.is_relative_to(ROOT) else settings.baseline})."
+    elif settings.previous_model.exists():
+        previous = predictions_of(settings.previous_model)
+        note = f"Previous: {settings.previous_model.name}, evaluated now."
+    else:
+        previous = None
+        note = "No previous evaluation or model: this one becomes the baseline if it passes."
+    comparison = compare(previous, predictions) if previous is not None else None
+    stories = story_tests(settings.model) if settings.stories else None
+    cv = cross_validation() if settings.cross_validate else None
+    problems = failures(scores, comparison, settings.max_drop_points)
+    if stories and (stories["failed"] or stories["error"]):
+        problems.append(f"{len(stories['failed'])} story test(s) failed" if stories["failed"] else "story tests did not run")
+    text = report(scores, comparison, note, stories, cv, problems, settings, time.monotonic() - start)
+    (OUT / "report.md").write_text(text, encoding="utf-8")
+    record = {"model": str(settings.model), "date": time.strftime("%Y-%m-%d %H:%M"), "predictions": predictions}
+    (OUT / "predictions.json").write_text(json.dumps(record, ensure_ascii=False, indent=0), encoding="utf-8")
+    for language, s in scores.items():
+        delta = comparison.delta_points.get(language) if comparison else None
+        print(f"{language}: {s.right}/{s.total} = {s.accuracy:.1%}, macro F1 {s.macro_f1:.3f}"
+              + ("" if delta is None else f", {delta:+.1f} points vs previous"))
+    if comparison:
+        print(f"vs previous: {len(comparison.worse)} message(s) worse, {len(comparison.better)} better")
+    if stories:
+        print(f"story tests: {stories['total'] - len(stories['failed'])}/{stories['total']} pass")
+    print(f"report: {(OUT / 'report.md').relative_to(ROOT)}")
+    if problems:
+        print("FAILED: " + "; ".join(problems))
+        return 1
+    shutil.copyfile(OUT / "predictions.json", settings.baseline)
+    print("PASSED; these predictions are the new baseline")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
