@@ -7,6 +7,7 @@ from typing import Optional
 import httpx
 from telegram import BotCommand, Update
 from telegram.ext import Application
+from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.handlers import Gateway
@@ -55,7 +56,9 @@ def file_url(base_url: str) -> str:
     return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url.rstrip("/") + "/file/bot"
 
 
-def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBaseTransport] = None) -> Application:
+def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBaseTransport] = None,
+                      request: Optional[BaseRequest] = None) -> Application:
+    """The application; tests inject a Rasa transport and a Telegram request class instead of the network."""
     store = Store(settings.DATABASE_URL)
     tracker = TrackerDatabase(settings.TRACKER_DB_URL) if settings.TRACKER_DB_URL else None
     key = settings.PSEUDONYM_KEY.get_secret_value()
@@ -78,8 +81,11 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         if tracker is not None:
             tracker.close()
 
+    builder = Application.builder()
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     application = (
-        Application.builder()
+        builder
         .token(settings.TELEGRAM_TOKEN.get_secret_value())
         .base_url(settings.TELEGRAM_BASE_URL)
         .base_file_url(file_url(settings.TELEGRAM_BASE_URL))

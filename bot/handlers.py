@@ -90,10 +90,13 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
         replies = await g.rasa.send(person, message_text, metadata)
     except RasaUnavailable as error:
         log.warning("Rasa did not answer (%s); sent the apology", error)
+        replies = None
+    # the answer must come after "typing…", or Telegram would show "typing…" under the answer
+    await asyncio.wait([typing], timeout=2)
+    typing.cancel()
+    if replies is None:
         await context.bot.send_message(chat.id, unavailable(g.language(user)))
         return
-    finally:
-        typing.cancel()
     await send(update.effective_message or update.callback_query.message, render(replies), context, person)
 
 
