@@ -79,6 +79,14 @@ class Store:
             session.execute(update(UpdateRow).where(UpdateRow.update_id == update_id)
                             .values(processed_at=utcnow(), payload=None))
 
+    def update_state(self, update_id: int) -> Optional[Seen]:
+        """NEW is never returned: None means no row (not received yet, or deleted with its person)."""
+        with Session(self.engine) as session:
+            row = session.execute(select(UpdateRow.processed_at).where(UpdateRow.update_id == update_id)).first()
+        if row is None:
+            return None
+        return Seen.DONE if row[0] else Seen.PENDING
+
     def unfinished_updates(self) -> List[Tuple[int, str]]:
         with Session(self.engine) as session:
             rows = session.execute(select(UpdateRow.update_id, UpdateRow.payload)
