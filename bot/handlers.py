@@ -93,7 +93,10 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
     # the answer must come after "typing…", or Telegram would show "typing…" under the answer
     await asyncio.wait([typing], timeout=2)
     typing.cancel()
-    if replies is None:
+    if not replies:
+        # every turn of this assistant answers something; nothing at all means the action server failed
+        if replies is not None:
+            log.warning("Rasa answered nothing (is the action server down?); sent the apology")
         await context.bot.send_message(chat.id, unavailable(g.language(user)))
         return
     await send(update.effective_message or update.callback_query.message, render(replies), context, person)

@@ -67,12 +67,15 @@ class FakeRasa:
     def __init__(self) -> None:
         self.received: List[Dict[str, Any]] = []
         self.down = False
+        self.silent = False
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("refused")
         body = json.loads(request.content)
         self.received.append(body)
+        if self.silent:  # what Rasa answers when the action server is down
+            return httpx.Response(200, json=[])
         if body["message"].startswith("/choose_language"):
             return httpx.Response(200, json=[{"text": "Okay, English from now on."}])
         return httpx.Response(200, json=[{"text": "Antwort auf: " + body["message"][:20],
@@ -202,6 +205,13 @@ async def test_rasa_down_gives_the_apology_with_contacts(bot):
     rasa.down = True
     await feed(application, message(1, "Hallo", language="ar"))
     assert telegram.texts() == [unavailable("ar")]
+
+
+async def test_an_empty_answer_is_not_silence(bot):
+    application, telegram, rasa = bot
+    rasa.silent = True
+    await feed(application, message(1, "Hallo", language="fa"))
+    assert telegram.texts() == [unavailable("fa")]
 
 
 async def test_delete_asks_then_erases_tracker_and_gateway_records(bot, tmp_path):
