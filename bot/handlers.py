@@ -13,7 +13,7 @@ from typing import List, Optional, Sequence
 
 from telegram import Message, Update, User
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.erase import erase_person
@@ -181,13 +181,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A pressed inline button: answered, its keyboard removed, then acted on (an old one only explained)."""
     g = gateway(context)
     query = update.callback_query
+    await _quietly(query.answer())
+    if update.effective_chat is None or update.effective_chat.type != update.effective_chat.PRIVATE:
+        return  # an inline message or a group: not a conversation with this person
     person = g.person(update.effective_user)
     row = g.store.person(person)
     data = query.data or ""
-    await _quietly(query.answer())
-    if query.message is not None:
-        await _quietly(query.message.edit_reply_markup(reply_markup=None))
-    if query.message is None or row is None or row.keyboard_message != query.message.message_id:
+    message = query.message if isinstance(query.message, Message) else None  # None: older than 48 hours
+    if message is not None:
+        await _quietly(message.edit_reply_markup(reply_markup=None))
+    if message is None or row is None or row.keyboard_message != message.message_id:
         await say(update, context, "old_button")
         return
     g.store.update_person(person, keyboard_message=None)
@@ -224,7 +227,7 @@ async def confirm_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, con
 async def _quietly(request) -> None:  # type: ignore[no-untyped-def]
     try:
         await request
-    except BadRequest:  # e.g. the query is too old to answer, or the keyboard is already gone
+    except (BadRequest, Forbidden):  # e.g. the query is too old to answer, or the keyboard is already gone
         pass
 
 

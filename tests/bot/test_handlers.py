@@ -161,6 +161,24 @@ async def test_rasa_buttons_work_once_and_an_old_button_is_explained(bot):
     assert rasa.received[-1]["message"] == "/faq/costs" and len(rasa.received) == 2
 
 
+async def test_a_button_under_a_message_too_old_to_show_is_explained(bot):
+    application, telegram, rasa = bot
+    raw = press(1, "r:/faq/costs", 5)
+    raw["callback_query"]["message"]["date"] = 0  # Telegram's InaccessibleMessage (older than 48 hours)
+    raw["callback_query"]["message"].pop("text")
+    await feed(application, raw)
+    assert telegram.texts() == [text("old_button", "de")] and rasa.received == []
+
+
+async def test_a_button_under_an_inline_message_is_only_answered(bot):
+    application, telegram, rasa = bot
+    raw = press(1, "r:/faq/costs", 5)
+    del raw["callback_query"]["message"]
+    raw["callback_query"]["inline_message_id"] = "abc"
+    await feed(application, raw)
+    assert telegram.texts() == [] and [n for n, _ in telegram.calls if n == "answerCallbackQuery"]
+
+
 async def test_language_button_tells_rasa_and_sticks_for_gateway_messages(bot):
     application, telegram, rasa = bot
     await feed(application, message(1, "/language"))
