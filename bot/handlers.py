@@ -5,7 +5,6 @@ Every handler works on the pseudonym; the Telegram id is used only to address th
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -60,11 +59,11 @@ def gateway(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
     return context.application.bot_data["gateway"]
 
 
-async def send(message: Message, outgoing: Sequence[Outgoing], context: ContextTypes.DEFAULT_TYPE,
+async def send(chat_id: int, outgoing: Sequence[Outgoing], context: ContextTypes.DEFAULT_TYPE,
                person: str, per_row: int = 1) -> None:
     """Sends in order; the newest keyboard is remembered so older ones can be recognised."""
     for item in outgoing:
-        sent = await context.bot.send_message(message.chat_id, item.text, reply_markup=item.markup(per_row))
+        sent = await context.bot.send_message(chat_id, item.text, reply_markup=item.markup(per_row))
         if item.buttons:
             gateway(context).store.update_person(person, keyboard_message=sent.message_id)
 
@@ -99,7 +98,7 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
             log.warning("Rasa answered nothing (is the action server down?); sent the apology")
         await context.bot.send_message(chat.id, unavailable(g.language(user)))
         return
-    await send(update.effective_message or update.callback_query.message, render(replies), context, person)
+    await send(chat.id, render(replies), context, person)
 
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -129,7 +128,7 @@ async def language_keyboard(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     person = g.person(update.effective_user)
     buttons = tuple((name, LANGUAGE + code) for code, name in language_choices())
     outgoing = Outgoing(text("choose_language", g.language(update.effective_user)), buttons)
-    await send(update.effective_message, [outgoing], context, person, per_row=2)
+    await send(update.effective_chat.id, [outgoing], context, person, per_row=2)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -152,7 +151,7 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     g = gateway(context)
     language = g.language(update.effective_user)
     buttons = ((text("delete_yes", language), DELETE + "yes"), (text("delete_no", language), DELETE + "no"))
-    await send(update.effective_message, [Outgoing(text("delete_confirm", language), buttons)], context,
+    await send(update.effective_chat.id, [Outgoing(text("delete_confirm", language), buttons)], context,
                g.person(update.effective_user))
 
 

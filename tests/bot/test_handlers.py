@@ -17,7 +17,6 @@ from bot.app import build_application, configure_logging
 from bot.pseudonym import pseudonym
 from bot.settings import Settings
 from bot.texts import text, unavailable
-from bot.tracker import TrackerDatabase
 
 TOKEN = "123456:SECRET-token-value"
 KEY = "k" * 24
