@@ -75,6 +75,10 @@ class FakeRasa:
         self.received.append(body)
         if self.silent:  # what Rasa answers when the action server is down
             return httpx.Response(200, json=[])
+        if body["message"] == "long":
+            paragraph = "Ein langer Absatz über die Rückkehr. " * 60  # about 2,200 characters
+            return httpx.Response(200, json=[{"text": "\n\n".join([paragraph] * 4),
+                                              "buttons": [{"title": "Mehr", "payload": "/faq/costs"}]}])
         if body["message"].startswith("/choose_language"):
             return httpx.Response(200, json=[{"text": "Okay, English from now on."}])
         return httpx.Response(200, json=[{"text": "Antwort auf: " + body["message"][:20],
@@ -143,6 +147,15 @@ async def test_commands_are_registered_in_every_language(bot):
     _, telegram, _ = bot
     languages = [params.get("language_code") for name, params in telegram.calls if name == "setMyCommands"]
     assert languages == [None, "de", "en", "ar", "fa", "ru", "tr"]
+
+
+async def test_a_reply_longer_than_telegram_allows_arrives_in_paragraphs_with_the_keyboard_last(bot):
+    application, telegram, rasa = bot
+    await feed(application, message(1, "long"))
+    sent = telegram.sent()
+    assert len(sent) == 4 and all(len(m["text"]) <= 4096 for m in sent)
+    assert [("reply_markup" in m) for m in sent] == [False, False, False, True]
+    assert all(m["text"].startswith("Ein langer Absatz") for m in sent)
 
 
 async def test_rasa_buttons_work_once_and_an_old_button_is_explained(bot):
