@@ -22,7 +22,8 @@ def _postgres_schema() -> Iterator[dict]:
         admin.dispose()
         pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
     try:
-        yield {"url": POSTGRES, "connect_args": {"options": f"-csearch_path={schema}"}}
+        yield {"url": POSTGRES, "connect_args": {"options": f"-csearch_path={schema}"},
+               "url_in_schema": f"{POSTGRES}?options=-csearch_path%3D{schema}"}
     finally:
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))

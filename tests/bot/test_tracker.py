@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from bot.tracker import TrackerDatabase
 
 # the columns of rasa.core.tracker_store.SQLTrackerStore.SQLEvent (Rasa 3.6)
-EVENTS = ("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) "
+EVENTS = ("CREATE TABLE events (id {id} PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) "
           "NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)")
 
 
@@ -24,11 +24,12 @@ def add_event(url: str, sender: str, type_name: str, name: str | None, data: dic
 
 
 @pytest.fixture
-def tracker_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+def tracker_url(database) -> str:
+    """Rasa's events table in a SQLite file and (when it runs) in PostgreSQL, as Rasa's SQL tracker store."""
+    url = database.get("url_in_schema", database["url"])
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text(EVENTS))
+        connection.execute(text(EVENTS.format(id="SERIAL" if url.startswith("postgresql") else "INTEGER")))
     engine.dispose()
     return url
 
@@ -45,8 +46,8 @@ def test_language_is_the_last_language_slot_and_lock(tracker_url):
     assert tracker.language("nobody") == (None, False)
 
 
-def test_no_events_table_yet_is_no_conversation(tmp_path):
-    tracker = TrackerDatabase(f"sqlite:///{tmp_path / 'empty.db'}")
+def test_no_events_table_yet_is_no_conversation(database):
+    tracker = TrackerDatabase(database.get("url_in_schema", database["url"]))
     assert tracker.language("p1") == (None, False)
     assert tracker.delete("p1") == 0 and tracker.delete_inactive(time.time()) == 0
 
