@@ -1,8 +1,9 @@
 """The gateway's part of `make bench` (runs in .venv/bot; bench/run.py starts it while Rasa is up).
 
 50 simulated people chat at once through the fake Telegram Bot API server: each sends a question,
-waits for the gateway to finish answering it, and sends the next. Measured per message: from the update
-leaving the fake server (getUpdates) to the first reply arriving there, and how much of that was the
+waits for the gateway to finish answering it, and sends the next. The fake server runs in its own
+process, as Telegram would. Measured per message: from the update leaving the fake server (getUpdates)
+to the first reply arriving there, and how much of that was the
 Rasa round trip (timed inside the gateway's HTTP transport), so the gateway's own share is exact.
 Lost = messages never answered; duplicated = user messages that reached Rasa more than once.
 Prints one JSON object.
@@ -13,12 +14,14 @@ import argparse
 import asyncio
 import json
 import logging
+import multiprocessing
 import random
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -75,6 +78,44 @@ def user_events(tracker_url: str, users: int) -> int:
         engine.dispose()
 
 
+def _serve_fake(connection: Connection) -> None:
+    """The fake Bot API server in its own process, driven over a pipe: new messages in, latencies out."""
+    with FakeTelegram() as fake:
+        connection.send(fake.base_url)
+        while True:
+            command, args = connection.recv()
+            if command == "message":
+                connection.send(fake.user_message(*args)["update_id"])
+            elif command == "latencies":
+                connection.send([(item.chat_id, item.seconds) for item in fake.latencies()])
+            else:
+                connection.send(None)
+                return
+
+
+class SeparateFake:
+    """Telegram is another machine in production; in one process the fake server's threads would compete
+    with the gateway's event loop for the interpreter lock and count as the gateway's time."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve_fake, args=(child,), daemon=True)
+        self.process.start()
+        self.base_url: str = self.connection.recv()
+
+    def call(self, command: str, *args: Any) -> Any:
+        self.connection.send((command, args))
+        return self.connection.recv()
+
+    def __enter__(self) -> "SeparateFake":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.call("stop")
+        self.process.join(timeout=10)
+
+
 def percentile(values: List[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -84,7 +125,7 @@ async def bench(rasa_url: str, tracker_url: str, users: int, per_user: int, thin
     logging.basicConfig(level=logging.WARNING)
     transport = TimedTransport()
     reached_before = user_events(tracker_url, users)
-    with FakeTelegram() as fake, tempfile.TemporaryDirectory() as tmp:
+    with SeparateFake() as fake, tempfile.TemporaryDirectory() as tmp:
         settings = Settings(TELEGRAM_TOKEN="7000000001:bench", PSEUDONYM_KEY=KEY, TELEGRAM_BASE_URL=fake.base_url,
                             DATABASE_URL=f"sqlite:///{tmp}/gateway.db", TRACKER_DB_URL=tracker_url,
                             RASA_URL=rasa_url, RASA_TIMEOUT=120, _env_file=None)
@@ -111,7 +152,7 @@ async def bench(rasa_url: str, tracker_url: str, users: int, per_user: int, thin
             await asyncio.sleep(pause.uniform(0, think))  # people do not all start in the same millisecond
             for turn in range(per_user):
                 question = QUESTIONS[language][(index + turn) % len(QUESTIONS[language])]
-                update_id = fake.user_message(user_id, question, language_code=language)["update_id"]
+                update_id = fake.call("message", user_id, question, language)
                 try:
                     await asyncio.wait_for(handled[update_id].wait(), timeout=120)
                 except asyncio.TimeoutError:
@@ -127,19 +168,18 @@ async def bench(rasa_url: str, tracker_url: str, users: int, per_user: int, thin
             await application.stop()
             await application.post_shutdown(application)
             await application.shutdown()
-        latencies = fake.latencies()
+        latencies = fake.call("latencies")
 
     e2e, overhead, rasa = [], [], []
     turns: Dict[int, int] = defaultdict(int)
-    for item in latencies:
-        if item.seconds is None:
+    for chat_id, seconds in latencies:
+        if seconds is None:
             continue
-        sender = pseudonym(KEY, item.chat_id)
-        rasa_seconds = transport.durations[sender][turns[item.chat_id]]
-        turns[item.chat_id] += 1
-        e2e.append(item.seconds * 1000)
+        rasa_seconds = transport.durations[pseudonym(KEY, chat_id)][turns[chat_id]]
+        turns[chat_id] += 1
+        e2e.append(seconds * 1000)
         rasa.append(rasa_seconds * 1000)
-        overhead.append((item.seconds - rasa_seconds) * 1000)
+        overhead.append((seconds - rasa_seconds) * 1000)
     sent = users * per_user
     reached = user_events(tracker_url, users) - reached_before
     return {

@@ -14,7 +14,8 @@ from typing import List, Optional, Tuple
 
 from sqlalchemy import BigInteger, DateTime, String, Text, create_engine, delete, event, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -74,33 +75,44 @@ class Seen(enum.Enum):
 
 class Store:
     def __init__(self, url: str, **engine_options: object) -> None:
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, **engine_options)
+        # a server database may drop idle connections; a SQLite file cannot, so no ping before each use
+        engine_options.setdefault("pool_pre_ping", not url.startswith("sqlite"))
+        self.engine: Engine = create_engine(url, future=True, **engine_options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_wal)
         Base.metadata.create_all(self.engine)
+        # INSERT ... ON CONFLICT in the dialect's own construct (SQLite and PostgreSQL both have it), built once
+        insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        self._add_update = insert(UpdateRow).on_conflict_do_nothing(index_elements=[UpdateRow.update_id])
+        touch = insert(PersonRow)
+        self._touch_person = touch.on_conflict_do_update(index_elements=[PersonRow.person],
+                                                         set_={"last_active": touch.excluded.last_active})
 
     def close(self) -> None:
         self.engine.dispose()
 
     # --- updates: dedup and persist-before-process ---
     def record_update(self, update_id: int, person: Optional[str], payload: str) -> Seen:
-        """Stores the update (and the person's activity, for retention) in one transaction."""
-        with Session(self.engine) as session:
-            try:
-                session.add(UpdateRow(update_id=update_id, person=person, payload=payload))
-                if person is not None:
-                    _touch(session, person)
-                session.commit()
+        """Stores the update (and the person's activity, for retention) in one transaction.
+
+        Two prepared upserts rather than ORM objects: this runs before every update is handled, and a burst
+        of updates is recorded one after another."""
+        now = utcnow()
+        with self.engine.begin() as connection:
+            added = connection.execute(self._add_update, {"update_id": update_id, "person": person,
+                                                          "payload": payload, "received_at": now}).rowcount
+            if added and person is not None:
+                connection.execute(self._touch_person, {"person": person, "last_active": now})
+            if added:
                 return Seen.NEW
-            except IntegrityError:
-                session.rollback()
-            processed = session.scalar(select(UpdateRow.processed_at).where(UpdateRow.update_id == update_id))
-            return Seen.DONE if processed else Seen.PENDING
+            processed = connection.execute(select(UpdateRow.processed_at)
+                                           .where(UpdateRow.update_id == update_id)).scalar()
+        return Seen.DONE if processed else Seen.PENDING
 
     def finish_update(self, update_id: int) -> None:
-        with Session(self.engine) as session, session.begin():
-            session.execute(update(UpdateRow).where(UpdateRow.update_id == update_id)
-                            .values(processed_at=utcnow(), payload=None))
+        with self.engine.begin() as connection:
+            connection.execute(update(UpdateRow).where(UpdateRow.update_id == update_id)
+                               .values(processed_at=utcnow(), payload=None))
 
     def update_state(self, update_id: int) -> Optional[Seen]:
         """NEW is never returned: None means no row (not received yet, or deleted with its person)."""
