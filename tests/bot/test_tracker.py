@@ -1,0 +1,62 @@
+"""Reading and deleting a person's events in Rasa's SQL tracker store (its `events` table)."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.tracker import TrackerDatabase
+
+# the columns of rasa.core.tracker_store.SQLTrackerStore.SQLEvent (Rasa 3.6)
+EVENTS = ("CREATE TABLE events (id {id} PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) "
+          "NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)")
+
+
+def add_event(url: str, sender: str, type_name: str, name: str | None, data: dict, timestamp: float | None = None):
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, action_name, data) "
+                                "VALUES (:s, :t, :ts, :a, :d)"),
+                           {"s": sender, "t": type_name, "ts": timestamp or time.time(), "a": name, "d": json.dumps(data)})
+    engine.dispose()
+
+
+@pytest.fixture
+def tracker_url(database) -> str:
+    """Rasa's events table in a SQLite file and (when it runs) in PostgreSQL, as Rasa's SQL tracker store."""
+    url = database.get("url_in_schema", database["url"])
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(EVENTS.format(id="SERIAL" if url.startswith("postgresql") else "INTEGER")))
+    engine.dispose()
+    return url
+
+
+def test_language_is_the_last_language_slot_and_lock(tracker_url):
+    add_event(tracker_url, "p1", "user", None, {"event": "user", "text": "hallo"})
+    add_event(tracker_url, "p1", "slot", "language", {"event": "slot", "name": "language", "value": "de"})
+    add_event(tracker_url, "p1", "slot", "language", {"event": "slot", "name": "language", "value": "tr"})
+    add_event(tracker_url, "p1", "slot", "language_locked", {"event": "slot", "name": "language_locked", "value": True})
+    add_event(tracker_url, "p2", "slot", "language", {"event": "slot", "name": "language", "value": "ru"})
+    tracker = TrackerDatabase(tracker_url)
+    assert tracker.language("p1") == ("tr", True)
+    assert tracker.language("p2") == ("ru", False)
+    assert tracker.language("nobody") == (None, False)
+
+
+def test_no_events_table_yet_is_no_conversation(database):
+    tracker = TrackerDatabase(database.get("url_in_schema", database["url"]))
+    assert tracker.language("p1") == (None, False)
+    assert tracker.delete("p1") == 0 and tracker.delete_inactive(time.time()) == 0
+
+
+def test_delete_inactive_removes_whole_old_conversations_only(tracker_url):
+    old, now = time.time() - 40 * 86400, time.time()
+    add_event(tracker_url, "old", "user", None, {}, old)
+    add_event(tracker_url, "mixed", "user", None, {}, old)
+    add_event(tracker_url, "mixed", "user", None, {}, now)
+    tracker = TrackerDatabase(tracker_url)
+    assert tracker.delete_inactive(now - 30 * 86400) == 1
+    assert tracker.count("old") == 0 and tracker.count("mixed") == 2
