@@ -166,6 +166,8 @@ def test_every_question_exists_in_every_language_with_buttons(language):
     for slot in (CONSENT, TOPIC, LANGUAGE, CONTACT, PHONE, TIMES, NAME, CONFIRM):
         words, buttons = question(slot, {**ANSWERED, CONFIRM: None}, language, centre)
         assert words and "{" not in words and buttons
+        # Telegram callback data is at most 64 bytes; the gateway prefixes two ("r:")
+        assert all(len(b["payload"].encode("utf-8")) <= 62 for b in buttons)
 
 
 def test_consent_question_offers_yes_and_no_and_says_what_is_shared():
