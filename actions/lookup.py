@@ -13,7 +13,8 @@ from rasa_sdk.forms import FormValidationAction
 from wegweiser.content import default_language
 from wegweiser.eligibility import assess
 from wegweiser.lookup_answer import render, text
-from wegweiser.lookup_form import SLOTS, answers_the_form, next_question, person, required_slots, summary, understand
+from wegweiser.forms import answers_now
+from wegweiser.lookup_form import SLOTS, next_question, person, required_slots, summary, understand
 from wegweiser.render import country_name
 
 
@@ -37,7 +38,7 @@ class ValidateSupportForm(FormValidationAction):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         requested = tracker.get_slot("requested_slot")
-        fresh = answers_the_form(tracker.events)  # not a return after an interruption
+        fresh = answers_now(tracker.events, "support_form")  # not a return after an interruption
         updates = {}
         if fresh or not requested:
             updates = understand(message.get("text") or "", tracker.get_slot("language"), intent, tracker.slots)

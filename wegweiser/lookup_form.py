@@ -32,22 +32,6 @@ SKIP_INTENT = "dont_know"
 ANSWERING = {None, "inform", "nlu_fallback", "ask_support", "affirm", "deny", "greet", "thanks", "out_of_scope"}
 
 
-#: actions Rasa runs between a user message and the form's validation (not an interruption)
-_FORM_MACHINERY = {"action_listen", "action_extract_slots", "action_validate_slot_mappings", "support_form",
-                   "validate_support_form"}
-
-
-def answers_the_form(events: List[Mapping[str, Any]]) -> bool:
-    """True when the latest user message goes straight to the form; False when the form resumes after
-    something else answered it (an FAQ in between), so the message is not taken again."""
-    for event in reversed(events):
-        if event.get("event") == "user":
-            return True
-        if event.get("event") == "action" and event.get("name") not in _FORM_MACHINERY:
-            return False
-    return True
-
-
 def required_slots(slots: Mapping[str, Any]) -> List[str]:
     """The form's questions still to ask, in order."""
     needed = [COUNTRY]

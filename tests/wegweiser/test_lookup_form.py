@@ -79,15 +79,5 @@ def test_person_and_summary_from_slots():
     assert person({COUNTRY: "skipped", FAMILY: "skipped"}).family_known is False
 
 
-def test_a_message_answers_the_form_unless_something_else_answered_it_first():
-    from wegweiser.lookup_form import answers_the_form
-
-    user = {"event": "user", "text": "Irak"}
-    machinery = [{"event": "action", "name": n} for n in ("action_listen", "action_extract_slots", "support_form")]
-    assert answers_the_form([user] + machinery)
-    assert not answers_the_form([user, {"event": "action", "name": "utter_faq"},
-                                 {"event": "action", "name": "action_fact_note"}] + machinery[2:])
-
-
 def test_an_faq_that_mentions_travelling_is_still_an_faq():
     assert understand("Wer bezahlt das Flugticket für die Rückreise?", "de", "faq", {"requested_slot": COUNTRY}) == {}
