@@ -75,8 +75,138 @@ class Clock:
     def __init__(self, now: dt.datetime) -> None:
         self.now = now
 
+    @classmethod
+    def soon(cls) -> "Clock":
+        """A clock a second ahead of real time, so rows enqueued just now are due on it."""
+        return cls(cases.utcnow() + dt.timedelta(seconds=1))
+
     def __call__(self) -> dt.datetime:
         return self.now
 
     def advance(self, **delta: float) -> None:
         self.now += dt.timedelta(**delta)
+
+
+# --- a fake Bot API behind PTB's own request interface (offline, like PTB's tests) ------------------------
+
+from telegram import Bot  # noqa: E402
+from telegram.request import BaseRequest, RequestData  # noqa: E402
+
+BOT_ID = 999
+GROUP = -1001
+MEMBERS_STATUS = {"member", "administrator", "creator"}
+
+
+@dataclass
+class Sent:
+    chat_id: int
+    text: str
+    message_id: int
+    buttons: List[List[Dict[str, str]]] = field(default_factory=list)
+    reply_to: Optional[int] = None
+    edited: bool = False
+
+    def button_data(self) -> List[str]:
+        return [b["callback_data"] for row in self.buttons for b in row]
+
+
+class FakeBotAPI(BaseRequest):
+    """Answers Bot API calls in memory: records messages per chat, fails on demand, knows group members.
+
+    `fail_next("sendMessage", status=429, retry_after=1)` makes the next call of that method fail the way
+    Telegram does; `raise_next("sendMessage", exc)` raises (e.g. a connection error); `members` holds the
+    user ids get_chat_member reports as members of the counsellors' group.
+    """
+
+    def __init__(self, members: Tuple[int, ...] = ()) -> None:
+        self.messages: Dict[int, List[Sent]] = {}
+        self.calls: List[Tuple[str, Dict[str, Any]]] = []
+        self.failures: List[Tuple[str, int, Optional[int]]] = []
+        self.members = set(members)
+        self._next_id = 100
+
+    # BaseRequest interface
+    @property
+    def read_timeout(self) -> Optional[float]:
+        return 1.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(self, url: str, method: str, request_data: Optional[RequestData] = None,
+                         read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
+                         pool_timeout: Any = None) -> Tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        self.calls.append((name, params))
+        for i, (failing, status, retry_after) in enumerate(self.failures):
+            if failing == name:
+                del self.failures[i]
+                body: Dict[str, Any] = {"ok": False, "error_code": status, "description": f"fake {status}"}
+                if retry_after is not None:
+                    body["parameters"] = {"retry_after": retry_after}
+                return status, json.dumps(body).encode()
+        handler = getattr(self, f"_{name}", None)
+        if handler is None:
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": f"no {name}"}).encode()
+        return 200, json.dumps({"ok": True, "result": handler(params)}).encode()
+
+    def fail_next(self, method: str, status: int = 429, retry_after: Optional[int] = None, times: int = 1) -> None:
+        self.failures.extend([(method, status, retry_after)] * times)
+
+    # Bot API methods
+    def _getMe(self, params):  # noqa: N802
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Wegweiser", "username": "wegweiser_bot"}
+
+    def _message(self, chat_id: int, text: str, markup: Any, message_id: int) -> Dict[str, Any]:
+        result = {"message_id": message_id, "date": 0, "text": text,
+                  "chat": {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"}}
+        if markup:
+            result["reply_markup"] = markup
+        return result
+
+    def _sendMessage(self, params):  # noqa: N802
+        self._next_id += 1
+        chat_id = int(params["chat_id"])
+        markup = params.get("reply_markup")
+        markup = json.loads(markup) if isinstance(markup, str) else markup
+        reply = params.get("reply_parameters") or {}
+        reply = json.loads(reply) if isinstance(reply, str) else reply
+        self.messages.setdefault(chat_id, []).append(Sent(
+            chat_id, params["text"], self._next_id, (markup or {}).get("inline_keyboard", []),
+            reply.get("message_id")))
+        return self._message(chat_id, params["text"], markup, self._next_id)
+
+    def _editMessageText(self, params):  # noqa: N802
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        markup = params.get("reply_markup")
+        markup = json.loads(markup) if isinstance(markup, str) else markup
+        for sent in self.messages.get(chat_id, []):
+            if sent.message_id == message_id:
+                sent.text, sent.buttons, sent.edited = params["text"], (markup or {}).get("inline_keyboard", []), True
+                return self._message(chat_id, sent.text, markup, message_id)
+        raise KeyError(message_id)
+
+    def _answerCallbackQuery(self, params):  # noqa: N802
+        return True
+
+    def _getChatMember(self, params):  # noqa: N802
+        user_id = int(params["user_id"])
+        status = "member" if user_id in self.members else "left"
+        return {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "U"}}
+
+    # helpers for assertions
+    def sent(self, chat_id: int) -> List[Sent]:
+        return self.messages.get(chat_id, [])
+
+    def answers(self) -> List[Dict[str, Any]]:
+        return [p for name, p in self.calls if name == "answerCallbackQuery"]
+
+
+async def fake_bot(api: FakeBotAPI) -> Bot:
+    bot = Bot("123:TEST", request=api, get_updates_request=api)
+    await bot.initialize()
+    return bot
