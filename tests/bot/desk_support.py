@@ -210,3 +210,89 @@ async def fake_bot(api: FakeBotAPI) -> Bot:
     bot = Bot("123:TEST", request=api, get_updates_request=api)
     await bot.initialize()
     return bot
+
+
+# --- the desk inside a PTB Application, driven by raw updates ---------------------------------------------
+
+import itertools  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
+
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters  # noqa: E402
+
+COUNSELLOR = 501
+OUTSIDER = 666
+PERSON = 7001
+
+
+class DeskHarness:
+    """An Application with the desk registered, a stand-in for the gateway's Rasa handler, and the fake API.
+
+    Messages the stand-in receives are what the gateway would have sent to Rasa (`rasa_saw`)."""
+
+    def __init__(self, sessions, clock: Clock, api: FakeBotAPI, counsellor_ids=()) -> None:
+        self.sessions, self.clock, self.api = sessions, clock, api
+        self.counsellor_ids = counsellor_ids
+        self.rasa_saw: List[str] = []
+        self._ids = itertools.count(1)
+
+    async def __aenter__(self) -> "DeskHarness":
+        from bot import desk
+
+        self.app = Application.builder().token("123:TEST").request(self.api).get_updates_request(self.api).build()
+        settings = SimpleNamespace(COUNSELLOR_CHAT_ID=GROUP, COUNSELLOR_IDS=list(self.counsellor_ids),
+                                   RETENTION_DAYS=30, DATABASE_URL="unused")
+        self.desk = desk.register(self.app, settings, sessions=self.sessions, clock=self.clock)
+        self.desk._kick = None  # the tests deliver explicitly, step by step
+
+        async def rasa(update, context):
+            self.rasa_saw.append(update.effective_message.text)
+
+        self.app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, rasa))
+        await self.app.initialize()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.app.shutdown()
+
+    async def deliver(self) -> int:
+        return await self.desk.worker.deliver_due()
+
+    def _user(self, user_id: int) -> Dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "username": f"user{user_id}"}
+
+    def _chat(self, chat_id: int) -> Dict[str, Any]:
+        if chat_id < 0:
+            return {"id": chat_id, "type": "supergroup", "title": "Beratung"}
+        return {"id": chat_id, "type": "private", "first_name": f"User{chat_id}"}
+
+    async def send(self, user_id: int, chat_id: int, text: str, reply_to: Optional[int] = None) -> None:
+        message: Dict[str, Any] = {"message_id": next(self._ids) + 10_000, "date": 0, "chat": self._chat(chat_id),
+                                   "from": self._user(user_id), "text": text}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if reply_to is not None:
+            message["reply_to_message"] = {"message_id": reply_to, "date": 0, "chat": self._chat(chat_id),
+                                           "from": {"id": BOT_ID, "is_bot": True, "first_name": "Wegweiser"},
+                                           "text": "…"}
+        await self.app.process_update(Update.de_json({"update_id": next(self._ids), "message": message}, self.app.bot))
+
+    async def person_says(self, text: str, person: int = PERSON) -> None:
+        await self.send(person, person, text)
+
+    async def press(self, user_id: int, chat_id: int, data: str, message_id: int = 1) -> None:
+        query = {"id": str(next(self._ids)), "from": self._user(user_id), "chat_instance": "ci", "data": data,
+                 "message": {"message_id": message_id, "date": 0, "chat": self._chat(chat_id), "text": "…"}}
+        await self.app.process_update(Update.de_json({"update_id": next(self._ids), "callback_query": query},
+                                                     self.app.bot))
+
+    def submit(self, payload: Optional[Dict[str, Any]] = None, person: int = PERSON, pseudonym: str = "pseudo-1"):
+        from bot import desk
+
+        with self.sessions() as session:
+            return desk.submit(session, self.desk.config, pseudonym, person, payload or request_payload(),
+                               now=self.clock())
+
+    def case(self, number: int):
+        with self.sessions() as session:
+            return session.get(cases.Case, number)
