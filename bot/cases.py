@@ -130,7 +130,8 @@ class Outbox(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow, index=True)
+    #: null: as soon as possible (new rows); set after a failed attempt
+    next_attempt_at: Mapped[Optional[dt.datetime]] = mapped_column(UTC, index=True)
     claim_token: Mapped[Optional[str]] = mapped_column(String(64))
     claimed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTC)
     #: true when a row was found stuck in "sending" after a crash and sent again (at-least-once)
@@ -271,7 +272,7 @@ def enqueue(
     """Add an outbox row to the caller's transaction (the caller commits)."""
     row = Outbox(
         case_number=case_number, kind=kind, chat_id=chat_id, payload=dict(payload), status=PENDING,
-        attempts=0, next_attempt_at=not_before or utcnow(),
+        attempts=0, next_attempt_at=not_before,
     )
     session.add(row)
     return row

@@ -122,7 +122,7 @@ class OutboxWorker:
             if chat_id in seen:
                 continue
             seen.add(chat_id)
-            if status == PENDING and next_attempt_at <= now:
+            if status == PENDING and (next_attempt_at is None or next_attempt_at <= now):
                 heads.append(row_id)
         return heads
 
