@@ -1,0 +1,127 @@
+"""Builds the Telegram application from the settings and runs it (long polling, or a webhook)."""
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+import httpx
+from telegram import BotCommand, Update
+from telegram.ext import Application
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.handlers import Gateway
+from bot.pseudonym import pseudonym
+from bot.rasa_client import RasaClient
+from bot.retention import schedule_retention
+from bot.sending import RetryingRateLimiter
+from bot.settings import Settings
+from bot.store import Store
+from bot.texts import text
+from bot.tracker import TrackerDatabase
+from bot.updates import OrderedUpdateProcessor, requeue_unfinished
+from wegweiser.content import default_language, language_codes
+
+log = logging.getLogger(__name__)
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces the bot token (and the pseudonym key) in any log line, whoever logs it."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "<redacted>")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines hold the bot token
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    redact = RedactSecrets(settings.TELEGRAM_TOKEN.get_secret_value(), settings.PSEUDONYM_KEY.get_secret_value())
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def file_url(base_url: str) -> str:
+    """Telegram's file URL next to the API URL: .../bot -> .../file/bot."""
+    return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url.rstrip("/") + "/file/bot"
+
+
+def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBaseTransport] = None,
+                      request: Optional[BaseRequest] = None) -> Application:
+    """The application; tests inject a Rasa transport and a Telegram request class instead of the network."""
+    store = Store(settings.DATABASE_URL)
+    tracker = TrackerDatabase(settings.TRACKER_DB_URL) if settings.TRACKER_DB_URL else None
+    key = settings.PSEUDONYM_KEY.get_secret_value()
+
+    def person_of(update: Update) -> Optional[str]:
+        return pseudonym(key, update.effective_user.id) if update.effective_user else None
+
+    async def post_init(application: Application) -> None:
+        gateway = Gateway(settings, store, tracker, RasaClient(settings.RASA_URL, settings.RASA_TIMEOUT, rasa_transport))
+        application.bot_data["gateway"] = gateway
+        await set_commands(application)
+        schedule_retention(application, gateway)
+        await requeue_unfinished(store, application.update_queue, application.bot)
+
+    async def post_shutdown(application: Application) -> None:
+        gateway = application.bot_data.get("gateway")
+        if gateway is not None:
+            await gateway.rasa.aclose()
+        store.close()
+        if tracker is not None:
+            tracker.close()
+
+    builder = Application.builder()
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = (
+        builder
+        .token(settings.TELEGRAM_TOKEN.get_secret_value())
+        .base_url(settings.TELEGRAM_BASE_URL)
+        .base_file_url(file_url(settings.TELEGRAM_BASE_URL))
+        .rate_limiter(RetryingRateLimiter(settings.SEND_RETRIES))
+        .concurrent_updates(OrderedUpdateProcessor(store, person_of))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    handlers.register(application)
+    return application
+
+
+async def set_commands(application: Application) -> None:
+    """The command menu in every language (and the default language for everyone else)."""
+    try:
+        for code in [None, *language_codes()]:
+            language = code or default_language()
+            commands = [BotCommand(name, text(f"command_{name}", language)) for name in handlers.command_names()]
+            await application.bot.set_my_commands(commands, language_code=code)
+    except Exception as error:  # noqa: BLE001 - a missing menu must not stop the bot answering
+        log.warning("could not set the command menu: %s", type(error).__name__)
+
+
+def run(settings: Settings) -> None:
+    application = build_application(settings)
+    if settings.webhook:
+        log.info("webhook mode on %s:%d", settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT)
+        application.run_webhook(
+            listen=settings.WEBHOOK_LISTEN,
+            port=settings.WEBHOOK_PORT,
+            url_path="telegram",
+            webhook_url=settings.WEBHOOK_URL,
+            secret_token=settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        log.info("long polling mode")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,257 @@
+"""The PTB handlers: what a person sees for each kind of update. Only private chats are answered.
+
+Every handler works on the pseudonym; the Telegram id is used only to address the chat.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+from telegram import Message, Update, User
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.erase import erase_person
+from bot.pseudonym import pseudonym
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.render import DELETE, LANGUAGE, RASA, Outgoing, render
+from bot.settings import Settings
+from bot.store import Store
+from bot.texts import language_choices, pick_language, text, unavailable
+from bot.tracker import TrackerDatabase
+
+log = logging.getLogger(__name__)
+
+#: Telegram's alphabet for deep-link parameters (/start <parameter>)
+_START_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+#: what Rasa understands as an explicit language choice (data/nlu/language.yml, domain/responses.yml)
+CHOOSE_LANGUAGE = '/choose_language{{"language":"{code}"}}'
+REQUEST_HUMAN = "/request_human"
+
+
+@dataclass
+class Gateway:
+    """What the handlers share; built by bot.app and kept in application.bot_data["gateway"]."""
+
+    settings: Settings
+    store: Store
+    tracker: Optional[TrackerDatabase]
+    rasa: RasaClient
+
+    def person(self, user: User) -> str:
+        return pseudonym(self.settings.PSEUDONYM_KEY.get_secret_value(), user.id)
+
+    def language(self, user: User) -> str:
+        """For the gateway's own sentences: a choice made in Rasa (typed or button) > a /language button
+        the gateway stored > the language Rasa last answered in > Telegram's language_code > default."""
+        person = self.person(user)
+        rasa_language, locked = self.tracker.language(person) if self.tracker else (None, False)
+        row = self.store.person(person)
+        chosen = rasa_language if locked else (row.language if row else None)
+        return pick_language(chosen, rasa_language, user.language_code)
+
+
+def gateway(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
+    return context.application.bot_data["gateway"]
+
+
+async def send(message: Message, outgoing: Sequence[Outgoing], context: ContextTypes.DEFAULT_TYPE,
+               person: str, per_row: int = 1) -> None:
+    """Sends in order; the newest keyboard is remembered so older ones can be recognised."""
+    for item in outgoing:
+        sent = await context.bot.send_message(message.chat_id, item.text, reply_markup=item.markup(per_row))
+        if item.buttons:
+            gateway(context).store.update_person(person, keyboard_message=sent.message_id)
+
+
+async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object) -> None:
+    """Sends one of the gateway's own sentences in the person's language."""
+    g = gateway(context)
+    await context.bot.send_message(update.effective_chat.id, text(key, g.language(update.effective_user), **values))
+
+
+async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_text: str) -> None:
+    """Sends the text (or a button payload) to Rasa under the pseudonym and relays the answer."""
+    g = gateway(context)
+    user, chat = update.effective_user, update.effective_chat
+    person = g.person(user)
+    g.store.touch(person)
+    row = g.store.person(person)
+    metadata = {"language_code": user.language_code} if user.language_code else {}
+    if row and row.source:
+        metadata["start"] = row.source
+    typing = asyncio.create_task(_typing(context, chat.id))
+    try:
+        replies = await g.rasa.send(person, message_text, metadata)
+    except RasaUnavailable as error:
+        log.warning("Rasa did not answer (%s); sent the apology", error)
+        replies = None
+    # the answer must come after "typing…", or Telegram would show "typing…" under the answer
+    await asyncio.wait([typing], timeout=2)
+    typing.cancel()
+    if replies is None:
+        await context.bot.send_message(chat.id, unavailable(g.language(user)))
+        return
+    await send(update.effective_message or update.callback_query.message, render(replies), context, person)
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    try:  # "typing…" is a courtesy: it must never hold up or break the answer
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError:
+        pass
+
+
+# --- commands ---
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start [parameter]: who the assistant is, the privacy notice and the language choice."""
+    g = gateway(context)
+    person = g.person(update.effective_user)
+    parameter = context.args[0] if context.args and _START_PARAMETER.match(context.args[0]) else None
+    g.store.touch(person)
+    if parameter:
+        g.store.update_person(person, source=parameter)
+    language = g.language(update.effective_user)
+    intro = "\n\n".join([text("welcome", language), text("privacy", language, retention_days=g.settings.RETENTION_DAYS)])
+    await context.bot.send_message(update.effective_chat.id, intro)
+    await language_keyboard(update, context)
+
+
+async def language_keyboard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/language: the languages as buttons, each in its own name."""
+    g = gateway(context)
+    person = g.person(update.effective_user)
+    buttons = tuple((name, LANGUAGE + code) for code, name in language_choices())
+    outgoing = Outgoing(text("choose_language", g.language(update.effective_user)), buttons)
+    await send(update.effective_message, [outgoing], context, person, per_row=2)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: what the assistant does and its commands."""
+    await say(update, context, "help")
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/privacy: the privacy notice."""
+    await say(update, context, "privacy", retention_days=gateway(context).settings.RETENTION_DAYS)
+
+
+async def counsellor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/counsellor: Rasa's answer for wanting a person (the centre's contacts)."""
+    await ask_rasa(update, context, REQUEST_HUMAN)
+
+
+async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/delete: asks for confirmation with two buttons."""
+    g = gateway(context)
+    language = g.language(update.effective_user)
+    buttons = ((text("delete_yes", language), DELETE + "yes"), (text("delete_no", language), DELETE + "no"))
+    await send(update.effective_message, [Outgoing(text("delete_confirm", language), buttons)], context,
+               g.person(update.effective_user))
+
+
+# --- messages ---
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A written message: to Rasa, and Rasa's answer back."""
+    await ask_rasa(update, context, update.effective_message.text)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have: the help text (Rasa would read it as an intent name)."""
+    await say(update, context, "help")
+
+
+def media_reply(key: str):  # type: ignore[no-untyped-def]
+    async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A kind word on what the assistant can and cannot do with this kind of message."""
+        gateway(context).store.touch(gateway(context).person(update.effective_user))
+        await say(update, context, key)
+
+    reply.__name__ = f"reply_{key}"
+    return reply
+
+
+# --- buttons ---
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A pressed inline button: answered, its keyboard removed, then acted on (an old one only explained)."""
+    g = gateway(context)
+    query = update.callback_query
+    person = g.person(update.effective_user)
+    row = g.store.person(person)
+    data = query.data or ""
+    await _quietly(query.answer())
+    if query.message is not None:
+        await _quietly(query.message.edit_reply_markup(reply_markup=None))
+    if query.message is None or row is None or row.keyboard_message != query.message.message_id:
+        await say(update, context, "old_button")
+        return
+    g.store.update_person(person, keyboard_message=None)
+    if data.startswith(LANGUAGE):
+        code = data[len(LANGUAGE):]
+        if code in dict(language_choices()):
+            g.store.update_person(person, language=code)
+            await ask_rasa(update, context, CHOOSE_LANGUAGE.format(code=code))
+            return
+    elif data.startswith(DELETE):
+        await confirm_delete(update, context, data[len(DELETE):] == "yes")
+        return
+    elif data.startswith(RASA):
+        await ask_rasa(update, context, data[len(RASA):])
+        return
+    await say(update, context, "old_button")
+
+
+async def confirm_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: bool) -> None:
+    g = gateway(context)
+    language = g.language(update.effective_user)  # read before the records that decide it are gone
+    if not confirmed:
+        await context.bot.send_message(update.effective_chat.id, text("delete_cancelled", language))
+        return
+    try:
+        erase_person(g.person(update.effective_user), g.store, g.tracker)
+    except Exception:  # noqa: BLE001 - the person must hear that it failed, and may try again
+        log.exception("deleting a person's records failed")
+        await context.bot.send_message(update.effective_chat.id, text("delete_failed", language))
+        return
+    await context.bot.send_message(update.effective_chat.id, text("delete_done", language))
+
+
+async def _quietly(request) -> None:  # type: ignore[no-untyped-def]
+    try:
+        await request
+    except BadRequest:  # e.g. the query is too old to answer, or the keyboard is already gone
+        pass
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the error (type and traceback, no update content) and keeps the bot running."""
+    log.error("handling update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+
+
+def register(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private & filters.UpdateType.EDITED, media_reply("edited")))
+    for name, callback in (("start", start), ("help", help_command), ("language", language_keyboard),
+                           ("privacy", privacy), ("delete", delete), ("counsellor", counsellor)):
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(MessageHandler(private & filters.FORWARDED, media_reply("forwarded")))
+    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, text_message))
+    media = ((filters.VOICE, "media_voice"), (filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE, "media_audio"),
+             (filters.PHOTO, "media_photo"), (filters.Document.ALL, "media_document"),
+             (filters.Sticker.ALL, "media_sticker"), (filters.LOCATION | filters.VENUE, "media_location"),
+             (filters.CONTACT, "media_contact"))
+    for kind, key in media:
+        application.add_handler(MessageHandler(private & kind, media_reply(key)))
+    application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, media_reply("media_other")))
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_error_handler(error_handler)
+
+
+def command_names() -> List[str]:
+    return ["start", "help", "language", "counsellor", "privacy", "delete"]

@@ -1,0 +1,48 @@
+"""Sending to Telegram without losing replies: PTB's AIORateLimiter keeps within Telegram's limits and
+waits out a 429 (retry_after); this subclass also retries 5xx answers and network errors with back-off,
+which the rate limiter alone would pass on as a dropped reply."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Callable, Coroutine, Dict, List, Optional, Union
+
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+JSONDict = Dict[str, Any]
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    def __init__(self, send_retries: int = 5, first_delay: float = 0.5, max_delay: float = 30.0,
+                 **limiter_options: Any) -> None:
+        limiter_options.setdefault("max_retries", 5)
+        super().__init__(**limiter_options)
+        self.send_retries, self.first_delay, self.max_delay = send_retries, first_delay, max_delay
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Union[bool, JSONDict, List[JSONDict]]]],
+        args: Any,
+        kwargs: Dict[str, Any],
+        endpoint: str,
+        data: Dict[str, Any],
+        rate_limit_args: Optional[int],
+    ) -> Union[bool, JSONDict, List[JSONDict]]:
+        if endpoint == "getUpdates":  # the updater already retries its long polling
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        delay = self.first_delay
+        for attempt in range(self.send_retries + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                raise  # the request itself is wrong; sending it again cannot help
+            except NetworkError as error:
+                if attempt == self.send_retries:
+                    raise
+                log.warning("Telegram %s failed (%s); retry %d in %.1f s", endpoint, error.message, attempt + 1, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.max_delay)
+        raise AssertionError("unreachable")

@@ -1,0 +1,140 @@
+"""The gateway's own records (SQLAlchemy 2; SQLite by default, PostgreSQL through DATABASE_URL).
+
+Two tables, both keyed by the pseudonym, never by a Telegram id:
+- ``gateway_updates``: every update as it arrives, so a duplicate is recognised and an update that was
+  received but not answered before a crash is answered after the restart. The raw update (which holds the
+  message text and Telegram ids) is kept only until it has been answered, then cleared.
+- ``gateway_people``: the language a person chose and when they last wrote (for the retention job).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import List, Optional, Tuple
+
+from sqlalchemy import BigInteger, DateTime, String, Text, create_engine, delete, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UpdateRow(Base):
+    __tablename__ = "gateway_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    person: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    payload: Mapped[Optional[str]] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    processed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, index=True)
+
+
+class PersonRow(Base):
+    __tablename__ = "gateway_people"
+
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[Optional[str]] = mapped_column(String(16))
+    last_active: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    #: the deep-link parameter of /start (a campaign or centre code), passed to Rasa as metadata
+    source: Mapped[Optional[str]] = mapped_column(String(64))
+    #: the message carrying the newest keyboard; a button on any other message is an old one
+    keyboard_message: Mapped[Optional[int]] = mapped_column(BigInteger)
+
+
+class Seen(enum.Enum):
+    NEW = "new"
+    PENDING = "pending"  # stored before, not answered yet (a restart, or a duplicate while in flight)
+    DONE = "done"
+
+
+class Store:
+    def __init__(self, url: str, **engine_options: object) -> None:
+        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, **engine_options)
+        Base.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- updates: dedup and persist-before-process ---
+    def record_update(self, update_id: int, person: Optional[str], payload: str) -> Seen:
+        with Session(self.engine) as session:
+            try:
+                session.add(UpdateRow(update_id=update_id, person=person, payload=payload))
+                session.commit()
+                return Seen.NEW
+            except IntegrityError:
+                session.rollback()
+            processed = session.scalar(select(UpdateRow.processed_at).where(UpdateRow.update_id == update_id))
+            return Seen.DONE if processed else Seen.PENDING
+
+    def finish_update(self, update_id: int) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(UpdateRow).where(UpdateRow.update_id == update_id)
+                            .values(processed_at=utcnow(), payload=None))
+
+    def update_state(self, update_id: int) -> Optional[Seen]:
+        """NEW is never returned: None means no row (not received yet, or deleted with its person)."""
+        with Session(self.engine) as session:
+            row = session.execute(select(UpdateRow.processed_at).where(UpdateRow.update_id == update_id)).first()
+        if row is None:
+            return None
+        return Seen.DONE if row[0] else Seen.PENDING
+
+    def unfinished_updates(self) -> List[Tuple[int, str]]:
+        with Session(self.engine) as session:
+            rows = session.execute(select(UpdateRow.update_id, UpdateRow.payload)
+                                   .where(UpdateRow.processed_at.is_(None), UpdateRow.payload.is_not(None))
+                                   .order_by(UpdateRow.update_id))
+            return [(int(update_id), str(payload)) for update_id, payload in rows]
+
+    def prune_updates(self, before: dt.datetime) -> int:
+        """Forget answered updates; Telegram does not redeliver after 24 hours, so a day is plenty."""
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(delete(UpdateRow).where(UpdateRow.processed_at < before))
+            return int(result.rowcount or 0)
+
+    # --- people ---
+    def touch(self, person: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            row = session.get(PersonRow, person)
+            if row is None:
+                session.add(PersonRow(person=person, last_active=utcnow()))
+            else:
+                row.last_active = utcnow()
+
+    def update_person(self, person: str, **values: object) -> None:
+        """Sets language, source or keyboard_message, creating the person's row when needed."""
+        with Session(self.engine) as session, session.begin():
+            row = session.get(PersonRow, person)
+            if row is None:
+                session.add(PersonRow(person=person, last_active=utcnow(), **values))
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+
+    def person(self, person: str) -> Optional[PersonRow]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(PersonRow, person)
+
+    def inactive_people(self, since: dt.datetime) -> List[str]:
+        with Session(self.engine) as session:
+            return list(session.scalars(select(PersonRow.person).where(PersonRow.last_active < since)))
+
+    def delete_person(self, person: str) -> int:
+        with Session(self.engine) as session, session.begin():
+            removed = session.execute(delete(PersonRow).where(PersonRow.person == person)).rowcount or 0
+            removed += session.execute(delete(UpdateRow).where(UpdateRow.person == person)).rowcount or 0
+            return int(removed)
+
+    def holds(self, person: str) -> bool:
+        """Whether any row still mentions this person (tests and the delete confirmation use it)."""
+        with Session(self.engine) as session:
+            return bool(session.scalar(select(PersonRow.person).where(PersonRow.person == person))
+                        or session.scalar(select(UpdateRow.update_id).where(UpdateRow.person == person)))

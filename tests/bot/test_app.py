@@ -1,0 +1,62 @@
+"""The application: webhook mode refuses requests without Telegram's secret token; secrets never logged."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+import httpx
+import pytest
+
+from bot.app import RedactSecrets, build_application, file_url
+from bot.settings import Settings
+from tests.bot.test_handlers import KEY, TOKEN, FakeRasa, RecordingTelegram, message
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_webhook_rejects_requests_without_the_secret_token(tmp_path):
+    settings = Settings(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}",
+                        WEBHOOK_URL="https://bot.example.org/telegram", WEBHOOK_SECRET="right_secret", _env_file=None)
+    telegram, rasa = RecordingTelegram(), FakeRasa()
+    application = build_application(settings, httpx.MockTransport(rasa), request=telegram)
+    port = free_port()
+    async with application:
+        await application.post_init(application)
+        await application.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
+                                                webhook_url=settings.WEBHOOK_URL, secret_token="right_secret")
+        await application.start()
+        try:
+            url = f"http://127.0.0.1:{port}/telegram"
+            update = message(77, "Hallo über den Webhook")
+            async with httpx.AsyncClient() as client:
+                missing = await client.post(url, json=update)
+                wrong = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+                right = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "right_secret"})
+            assert (missing.status_code, wrong.status_code, right.status_code) == (403, 403, 200)
+            for _ in range(50):
+                if rasa.received:
+                    break
+                await asyncio.sleep(0.05)
+            assert [body["message"] for body in rasa.received] == ["Hallo über den Webhook"]
+            webhook = [params for name, params in telegram.calls if name == "setWebhook"]
+            assert webhook and webhook[0]["secret_token"] == "right_secret"
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
+def test_file_url_sits_next_to_the_api_url():
+    assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_url("http://127.0.0.1:8081/bot") == "http://127.0.0.1:8081/file/bot"
+
+
+def test_secrets_are_redacted_from_any_log_line(caplog):
+    logger = logging.getLogger("test.redact")
+    caplog.handler.addFilter(RedactSecrets(TOKEN))
+    logger.warning("GET https://api.telegram.org/bot%s/getMe failed", TOKEN)
+    assert TOKEN not in caplog.text and "<redacted>" in caplog.text

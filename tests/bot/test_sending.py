@@ -1,0 +1,49 @@
+"""Sends are retried after a 5xx / network error and a 429, but not after a bad request."""
+from __future__ import annotations
+
+import pytest
+from telegram.error import BadRequest, NetworkError, RetryAfter
+
+from bot.sending import RetryingRateLimiter
+
+
+class Flaky:
+    def __init__(self, *errors: Exception) -> None:
+        self.errors, self.calls = list(errors), 0
+
+    async def __call__(self, *args, **kwargs):
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return {"ok": True}
+
+
+async def send(limiter: RetryingRateLimiter, callback: Flaky, endpoint: str = "sendMessage"):
+    await limiter.initialize()
+    try:
+        return await limiter.process_request(callback, (), {}, endpoint, {"chat_id": 1}, None)
+    finally:
+        await limiter.shutdown()
+
+
+async def test_server_errors_are_retried_until_the_message_goes_out():
+    callback = Flaky(NetworkError("Internal Server Error (500)"), NetworkError("Bad Gateway"))
+    assert await send(RetryingRateLimiter(send_retries=3, first_delay=0.01), callback) == {"ok": True}
+    assert callback.calls == 3
+
+
+async def test_retry_after_is_waited_out_by_the_rate_limiter():
+    callback = Flaky(RetryAfter(0.05))
+    assert await send(RetryingRateLimiter(send_retries=0), callback) == {"ok": True}
+    assert callback.calls == 2
+
+
+async def test_bad_requests_are_not_repeated_and_retries_end():
+    callback = Flaky(BadRequest("message is too long"))
+    with pytest.raises(BadRequest):
+        await send(RetryingRateLimiter(send_retries=3, first_delay=0.01), callback)
+    assert callback.calls == 1
+    callback = Flaky(*[NetworkError("down")] * 5)
+    with pytest.raises(NetworkError):
+        await send(RetryingRateLimiter(send_retries=2, first_delay=0.01), callback)
+    assert callback.calls == 3

@@ -1,0 +1,76 @@
+"""Update intake: persisted first, duplicates handled once, one chat in order, chats concurrently."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+
+from telegram import Chat, Message, Update, User
+
+from bot.store import Store
+from bot.updates import OrderedUpdateProcessor, requeue_unfinished
+
+
+def make_update(update_id: int, chat_id: int, text: str = "hallo") -> Update:
+    user = User(chat_id, "Name", False)
+    chat = Chat(chat_id, Chat.PRIVATE)
+    return Update(update_id, message=Message(update_id, dt.datetime.now(dt.timezone.utc), chat, from_user=user, text=text))
+
+
+def processor(tmp_path) -> OrderedUpdateProcessor:
+    store = Store(f"sqlite:///{tmp_path / 'gateway.db'}")
+    return OrderedUpdateProcessor(store, lambda update: f"p{update.effective_user.id}")
+
+
+async def test_one_chat_is_answered_in_order_and_chats_run_concurrently(tmp_path):
+    proc = processor(tmp_path)
+    done = []
+
+    async def handle(label: str, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        done.append(label)
+
+    started = time.perf_counter()
+    await asyncio.gather(
+        proc.process_update(make_update(1, 100), handle("a1", 0.3)),
+        proc.process_update(make_update(2, 100), handle("a2", 0.0)),
+        proc.process_update(make_update(3, 200), handle("b1", 0.3)),
+    )
+    elapsed = time.perf_counter() - started
+    assert done.index("a1") < done.index("a2")
+    assert elapsed < 0.55  # chat 200 did not wait for chat 100
+    assert len(proc.locks) == 0 and proc.store.unfinished_updates() == []
+
+
+async def test_a_duplicate_update_is_handled_once(tmp_path):
+    proc = processor(tmp_path)
+    calls = []
+
+    async def handle() -> None:
+        calls.append(1)
+        await asyncio.sleep(0.1)
+
+    update = make_update(5, 100)
+    await asyncio.gather(proc.process_update(update, handle()), proc.process_update(update, handle()))
+    await proc.process_update(update, handle())  # delivered again later
+    assert calls == [1]
+
+
+async def test_unfinished_updates_are_queued_again_after_a_restart(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'gateway.db'}")
+    update = make_update(9, 100, "Frage vor dem Absturz")
+    store.record_update(9, "p100", json.dumps(update.to_dict()))  # stored, then the process died
+    queue: asyncio.Queue = asyncio.Queue()
+    assert await requeue_unfinished(store, queue, None) == 1
+    again = queue.get_nowait()
+    assert again.update_id == 9 and again.message.text == "Frage vor dem Absturz"
+
+    proc = OrderedUpdateProcessor(store, lambda u: "p100")
+    calls = []
+
+    async def handle() -> None:
+        calls.append(1)
+
+    await proc.process_update(again, handle())
+    assert calls == [1] and store.unfinished_updates() == []
