@@ -21,14 +21,17 @@ class Button:
 class Reply:
     text: str = ""
     buttons: List[Button] = field(default_factory=list)
+    #: a custom message from an action, e.g. {"handoff": {...}} (docs/handoff.md)
+    custom: Optional[Dict[str, Any]] = None
 
 
 def parse_replies(body: Any) -> List[Reply]:
     replies = []
     for item in body if isinstance(body, list) else []:
         buttons = [Button(str(b.get("title", "")), str(b.get("payload", ""))) for b in item.get("buttons") or []]
-        if item.get("text") or buttons:
-            replies.append(Reply(text=item.get("text") or "", buttons=buttons))
+        custom = item.get("custom") if isinstance(item.get("custom"), dict) else None
+        if item.get("text") or buttons or custom:
+            replies.append(Reply(text=item.get("text") or "", buttons=buttons, custom=custom))
     return replies
 
 

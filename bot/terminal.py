@@ -34,6 +34,21 @@ def unavailable_text() -> str:
         return "The assistant is not available right now. Please try again later."
 
 
+def handoff_text(request: dict) -> str:
+    """What the terminal chat says for a confirmed handoff request: it has no gateway to send it."""
+    from wegweiser.content import default_language
+    from wegweiser.handoff_form import text
+
+    language = str(request.get("language") or default_language())
+    try:
+        from wegweiser.render import _centre_values
+
+        values = dict(_centre_values(language))
+    except Exception:  # the terminal chat must never crash on its own message
+        values = {"centre_name": "", "centre_phone": "", "centre_email": ""}
+    return text("form", "terminal_no_send", language, values)
+
+
 async def chat(url: str) -> None:
     client = RasaClient(url)
     sender = "terminal-" + secrets.token_hex(8)
@@ -65,6 +80,8 @@ async def chat(url: str) -> None:
             for reply in replies:
                 if reply.text:
                     print(reply.text)
+                if reply.custom and isinstance(reply.custom.get("handoff"), dict):
+                    print(handoff_text(reply.custom["handoff"]))
                 for button in reply.buttons:
                     buttons.append(button)
                     print(f"  [{len(buttons)}] {button.title}")

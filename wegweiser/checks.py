@@ -132,6 +132,7 @@ def run_all(max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> List[Problem]:
     problems += check_keyed_texts("messages.yml", load_messages())
     problems += check_keyed_texts("topics.yml", load_topics())
     problems += check_lookup_texts()
+    problems += check_handoff_texts()
     problems += check_placeholder_slots()
     return problems
 
@@ -156,6 +157,19 @@ def check_lookup_texts() -> List[Problem]:
             continue
         problems += [Problem(p.where, f"{section}.{p.what}", p.severity)
                      for p in check_keyed_texts("lookup.yml", table, TEXT_PLACEHOLDERS)]
+    return problems
+
+
+def check_handoff_texts() -> List[Problem]:
+    """content/handoff.yml: every sentence and button in every language, only known placeholders."""
+    from wegweiser.handoff_form import load_handoff_texts
+
+    problems: List[Problem] = []
+    for section, table in load_handoff_texts().items():
+        if section == "contact_words":
+            continue  # word lists, any language
+        problems += [Problem(p.where, f"{section}.{p.what}", p.severity)
+                     for p in check_keyed_texts("handoff.yml", table, frozenset({"example", "value"}))]
     return problems
 
 

@@ -32,6 +32,10 @@ def explicit_language(latest_message: Mapping[str, Any]) -> Optional[str]:
     return None
 
 
+#: questions whose answer may name a language without switching the conversation to it
+NOT_A_SWITCH = {"handoff_counselling_language"}
+
+
 def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) -> Dict[str, Any]:
     """The slots to change this turn: the answer language and, in it, every answer placeholder."""
     text = (latest_message.get("text") or "")[:DETECT_CHARS]
@@ -39,7 +43,7 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
     state = resolve(
         slots.get("language"),
         bool(slots.get("language_locked")),
-        explicit=explicit_language(latest_message),
+        explicit=None if slots.get("requested_slot") in NOT_A_SWITCH else explicit_language(latest_message),
         detected=detect(text),
         hint=normalise_hint(metadata.get("language_code") or metadata.get("language")),
         text=text,
