@@ -288,6 +288,12 @@ def open_cases(session: Session) -> Sequence[Case]:
     return session.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.number)).all()
 
 
+def has_open_case(session: Session, pseudonym: str) -> bool:
+    return session.scalar(
+        select(Case.number).where(Case.pseudonym == pseudonym, Case.status.in_(OPEN_STATUSES)).limit(1)
+    ) is not None
+
+
 def relay_case_for_chat(session: Session, chat_id: int) -> Optional[Case]:
     """The person's case whose relay is open, if any (the newest wins)."""
     return session.scalar(

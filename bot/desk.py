@@ -69,6 +69,7 @@ class Desk:
     clock: Clock = cases.utcnow
     worker: Optional[OutboxWorker] = None
     _kick: Optional[Callable[[], None]] = field(default=None, repr=False)
+    _hooks: Tuple[Callable[..., Any], ...] = field(default=(), repr=False)
 
     def kick(self) -> None:
         """Deliver what was just committed now rather than at the next poll."""
@@ -338,7 +339,8 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
     - JobQueue jobs: outbox delivery (every `poll_interval` s, and at once after each commit), due
       reminders (every `reminder_interval` s), retention of closed cases (daily);
     - the gateway must call `submit_handoff(application, pseudonym, chat_id, payload)` when Rasa returns
-      `{"custom": {"handoff": payload}}`, and `bot.erase.register(desk_eraser(application))` is done here.
+      `{"custom": {"handoff": payload}}`, and this function registers the desk's step of
+      `bot.erase.erase_person` (withdraw the person's cases, tell the counsellors) and a retention keeper.
     """
     from bot import appointments, relay
 
@@ -380,7 +382,8 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
 
 
 def _register_eraser(d: Desk) -> None:
-    """Hook /delete and the gateway's retention into the desk: a person's erasure withdraws their cases."""
+    """Hook /delete and the gateway's retention into the desk: erasing a person withdraws their cases, and
+    the inactivity retention leaves people with an open case alone (closed cases follow RETENTION_DAYS)."""
     try:
         from bot import erase
     except ImportError:  # the gateway's erase module is not there (desk used on its own)
@@ -392,4 +395,22 @@ def _register_eraser(d: Desk) -> None:
         d.kick()
         return count
 
+    def has_open_case(person: str) -> bool:
+        with d.sessions() as session:
+            return cases.has_open_case(session, person)
+
     erase.register(erase_desk_cases)
+    erase.register_keeper(has_open_case)
+    d._hooks = (erase_desk_cases, has_open_case)
+
+
+def unregister(d: Desk) -> None:
+    """Remove the desk's erase hooks again (one application per process needs no call; tests do)."""
+    try:
+        from bot import erase
+    except ImportError:
+        return
+    if d._hooks:
+        erase.unregister(d._hooks[0])
+        erase.unregister_keeper(d._hooks[1])
+        d._hooks = ()

@@ -253,6 +253,9 @@ class DeskHarness:
         return self
 
     async def __aexit__(self, *exc) -> None:
+        from bot import desk
+
+        desk.unregister(self.desk)
         await self.app.shutdown()
 
     async def deliver(self) -> int:
