@@ -209,6 +209,32 @@ async def submit_handoff(application: Application, pseudonym: str, chat_id: int,
     return case
 
 
+async def handle_handoff(context: ContextTypes.DEFAULT_TYPE, pseudonym: str, chat_id: int,
+                         payload: Mapping[str, Any], request_id: Optional[str] = None) -> Optional[Case]:
+    """What the gateway does with Rasa's `{"custom": {"handoff": payload}}`: commit the case, or tell the
+    person — in their language — that it was not sent and how to reach the centre directly."""
+    language = str(payload.get("language") or "de")
+    d: Optional[Desk] = context.application.bot_data.get("desk")
+    if d is None:
+        await context.bot.send_message(chat_id, say("request_not_possible", language, **contact_values(language)))
+        return None
+    try:
+        return await submit_handoff(context.application, pseudonym, chat_id, payload, request_id=request_id)
+    except cases.InvalidRequest as error:
+        log.error("handoff request outside the contract: %s", error)
+    except Exception:  # noqa: BLE001 - the database is away: nothing was committed, so say so
+        log.exception("committing a handoff request failed")
+    await context.bot.send_message(chat_id, say("request_failed", language, **contact_values(language)))
+    return None
+
+
+def contact_values(language: str) -> Dict[str, str]:
+    """The centre's name, phone and e-mail as the answers show them ("not available yet" when empty)."""
+    from wegweiser.render import _centre_values
+
+    return dict(_centre_values(language))
+
+
 # --- closing, withdrawal, retention ------------------------------------------------------------------
 
 def close_case(session: Session, config: DeskConfig, case: Case, counsellor: str, now: dt.datetime) -> None:
