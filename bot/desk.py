@@ -28,7 +28,7 @@ from bot.desk_content import (
     desk,
     format_when,
     language_name,
-    local,
+    load_desk_content,
     opening_note,
     say,
 )
@@ -89,6 +89,14 @@ def _given(value: Any) -> str:
     return str(value)
 
 
+def _label(group: str, key: Optional[str]) -> str:
+    """A German label for a contract value (topic, times, reason); an unknown value is shown as it is."""
+    if not key:
+        return desk("not_given")
+    labels = load_desk_content()["desk"].get(group, {})
+    return str(labels.get(key, key))
+
+
 def _lookup_text(lookup: Any) -> str:
     """The programme lookup as the form recorded it: a short text, or a mapping shown as key: value."""
     if isinstance(lookup, Mapping):
@@ -106,20 +114,21 @@ def contact_text(case: Case) -> str:
 
 
 def card_text(case: Case) -> str:
-    times = ", ".join([*case.times, *([case.times_text] if case.times_text else [])])
+    times = ", ".join([*(_label("times", t) for t in case.times), *([case.times_text] if case.times_text else [])])
+    topic = _label("topic", case.topic) + (f" – {case.topic_text}" if case.topic_text else "")
     text = desk(
         "card",
         number=case.number,
         status=desk(f"status.{case.status}"),
         language=language_name(case.language),
         counselling_language=language_name(case.counselling_language or case.language),
-        topic=_given(case.topic_text or case.topic),
+        topic=topic,
         country=country_name(case.country),
         lookup=_lookup_text(case.lookup),
         contact=contact_text(case),
         times=_given(times),
         name=_given(case.name),
-        reason=_given(case.reason),
+        reason=_label("reason", case.reason),
         summary=_given(case.summary),
     )
     if case.counsellor_name and case.status != cases.NEW:
@@ -336,7 +345,7 @@ def cases_overview(session: Session) -> str:
     lines = [desk("cases_header")]
     for case in open_:
         lines.append(desk("cases_line", number=case.number, status=desk(f"status.{case.status}"),
-                          language=language_name(case.language), topic=_given(case.topic_text or case.topic),
+                          language=language_name(case.language), topic=_label("topic", case.topic),
                           country=country_name(case.country),
                           since=format_when(case.created_at, "de")))
     return "\n".join(lines)[:4096]

@@ -62,7 +62,7 @@ def request_payload(**overrides: Any) -> Dict[str, Any]:
     payload = {
         "version": 1, "language": "ar", "counselling_language": "ar", "topic": "appointment",
         "topic_text": "موعد للاستشارة", "contact": "in_person", "phone": None,
-        "times": ["weekday_morning"], "times_text": "", "name": "Abu Karim", "country": "IQ",
+        "times": ["weekday_mornings"], "times_text": "nicht freitags", "name": "Abu Karim", "country": "IQ",
         "lookup": "country=IQ adults=2 children=3", "reason": "asked", "summary": "Wir möchten nach Irak zurück.",
     }
     payload.update(overrides)

@@ -44,6 +44,9 @@ def test_card_is_german_shows_what_was_shared_and_nothing_of_telegram(Session):
     assert "Sprache der Person: Arabisch" in text and "Irak" in text
     assert "country=IQ adults=2 children=3" in text and "Wir möchten nach Irak zurück." in text
     assert "persönlich in der Beratungsstelle" in text and "Abu Karim" in text
+    assert "Thema: Beratungstermin – موعد للاستشارة" in text
+    assert "Zeiten: werktags vormittags, nicht freitags" in text
+    assert "Anlass: Person hat selbst nach Beratung gefragt" in text
     assert str(PERSON) not in text and "pseudo-1" not in text and "user7001" not in text.lower()
 
 
@@ -120,7 +123,7 @@ async def test_cases_lists_open_cases_for_counsellors_only(harness_for):
     listing = h.api.sent(GROUP)[-1].text
     assert listing.startswith("Offene Fälle:")
     assert f"#{first.number} · neu · Arabisch" in listing and f"#{second.number} · neu · Persisch" in listing
-    assert "Afghanistan" in listing and f"#{closed.number} " not in listing
+    assert "Beratungstermin" in listing and "Afghanistan" in listing and f"#{closed.number} " not in listing
 
 
 async def test_closing_tells_the_person_and_removes_the_buttons(harness_for):
