@@ -16,7 +16,7 @@ $RASA test core --model models/wegweiser.tar.gz --stories tests --e2e --fail-on-
   --out results/stories --no-plot
 
 echo "== 4/5 pytest: gateway side (bot/)"
-.venv/bot/bin/python -m pytest tests/bot -q -p no:cacheprovider -o asyncio_mode=auto --confcutdir=tests/bot
+.venv/bot/bin/python -m pytest tests/bot tests/fakes -q -p no:cacheprovider -o asyncio_mode=auto --confcutdir=tests/bot
 
 echo "== 5/5 pytest: Rasa side (content, actions, components, REST end-to-end, held-out NLU)"
-.venv/rasa/bin/python -m pytest tests -q -p no:cacheprovider --ignore=tests/bot
+.venv/rasa/bin/python -m pytest tests -q -p no:cacheprovider --ignore=tests/bot --ignore=tests/fakes
