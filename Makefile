@@ -22,7 +22,7 @@ help:
 	@echo "make test   - all tests (data validation, unit and REST tests, test stories, held-out NLU)"
 	@echo "make train  - retrain when the training data changed"
 	@echo "make validate - check training data, responses and programme data"
-	@echo "make bench  - training time, load time, memory, REST latency"
+	@echo "make bench  - training time, load time, memory, REST and Telegram gateway latency"
 
 $(RASA_VENV)/.stamp: requirements/rasa.lock.txt scripts/find-python310.sh
 	rm -rf $(RASA_VENV)

@@ -1,4 +1,5 @@
-"""`make bench`: training time from scratch, model load time, Rasa server memory, REST latency.
+"""`make bench`: training time from scratch, model load time, Rasa server memory, REST latency, and the
+Telegram gateway's end-to-end latency with 50 simulated people (bench/gateway.py).
 
 Prints a table and writes bench/latest.json. Figures, not pass/fail: targets are compared in the
 README. Runs everything on loopback: its own Rasa and action servers on free ports.
@@ -56,6 +57,14 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def gateway_bench(rasa_url: str, tracker_db: Path) -> dict:
+    """The Telegram gateway's figures (bench/gateway.py in the bot virtualenv, against this Rasa)."""
+    output = subprocess.run([str(ROOT / ".venv/bot/bin/python"), str(ROOT / "bench" / "gateway.py"), "--rasa-url",
+                             rasa_url, "--tracker-url", f"sqlite:///{tracker_db.resolve()}"], cwd=ROOT, check=True,
+                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     texts = [text for _, text in heldout_examples()][:MESSAGES]
     results = {"date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, "
@@ -78,11 +87,13 @@ def main() -> None:
             rasa_pid = services.processes[1].pid
             results["rasa_peak_memory_mb"] = round(peak_rss_mb(rasa_pid))
             results["action_server_peak_memory_mb"] = round(peak_rss_mb(services.processes[0].pid))
+            gateway = gateway_bench(url, Path(tmp) / "data" / "tracker.db")  # after the memory peaks: 50 more senders
         finally:
             services.stop()
     for name, values in (("sequential", sequential), (f"{CONCURRENT}_concurrent", concurrent)):
         results[f"rest_{name}_median_ms"] = round(statistics.median(values), 1)
         results[f"rest_{name}_p95_ms"] = round(percentile(values, 95), 1)
+    results.update(gateway)
     (ROOT / "bench" / "latest.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     width = max(map(len, results))
     for key, value in results.items():

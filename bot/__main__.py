@@ -1,5 +1,10 @@
-"""python -m bot: the Telegram gateway (settings from the environment; see .env.example)."""
+"""python -m bot: the Telegram gateway (settings from the environment; see .env.example).
+
+`python -m bot --check` only checks the settings (scripts/launch.py does so before starting Rasa).
+"""
 from __future__ import annotations
+
+import sys
 
 from bot.app import configure_logging, run
 from bot.settings import load_settings
@@ -7,6 +12,8 @@ from bot.settings import load_settings
 
 def main() -> None:
     settings = load_settings()  # exits with a clear message when something required is missing
+    if "--check" in sys.argv[1:]:
+        return
     configure_logging(settings)
     run(settings)
 

@@ -81,7 +81,6 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
     g = gateway(context)
     user, chat = update.effective_user, update.effective_chat
     person = g.person(user)
-    g.store.touch(person)
     row = g.store.person(person)
     metadata = {"language_code": user.language_code} if user.language_code else {}
     if row and row.source:
@@ -118,7 +117,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     g = gateway(context)
     person = g.person(update.effective_user)
     parameter = context.args[0] if context.args and _START_PARAMETER.match(context.args[0]) else None
-    g.store.touch(person)
     if parameter:
         g.store.update_person(person, source=parameter)
     language = g.language(update.effective_user)
@@ -174,7 +172,6 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def media_reply(key: str):  # type: ignore[no-untyped-def]
     async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A kind word on what the assistant can and cannot do with this kind of message."""
-        gateway(context).store.touch(gateway(context).person(update.effective_user))
         await say(update, context, key)
 
     reply.__name__ = f"reply_{key}"

@@ -13,6 +13,9 @@ from telegram.ext import AIORateLimiter
 log = logging.getLogger(__name__)
 
 JSONDict = Dict[str, Any]
+#: courtesy calls that are not messages: they neither wait behind the replies in the rate limiter's
+#: 30-per-second budget nor are retried (a lost "typing…" costs nothing)
+UNLIMITED = frozenset({"sendChatAction"})
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -33,6 +36,8 @@ class RetryingRateLimiter(AIORateLimiter):
     ) -> Union[bool, JSONDict, List[JSONDict]]:
         if endpoint == "getUpdates":  # the updater already retries its long polling
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        if endpoint in UNLIMITED:
+            return await callback(*args, **kwargs)
         delay = self.first_delay
         for attempt in range(self.send_retries + 1):
             try:

@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 from typing import List, Optional, Tuple
 
-from sqlalchemy import BigInteger, DateTime, String, Text, create_engine, delete, select, update
+from sqlalchemy import BigInteger, DateTime, String, Text, create_engine, delete, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -20,6 +20,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_wal(connection: object, record: object) -> None:
+    """WAL with synchronous=NORMAL: a commit costs about 0.1 ms instead of an fsync (a few ms) and survives a
+    crash of the process; only a power cut can lose the last commits. Readers never wait for the writer."""
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 class Base(DeclarativeBase):
@@ -48,6 +58,14 @@ class PersonRow(Base):
     keyboard_message: Mapped[Optional[int]] = mapped_column(BigInteger)
 
 
+def _touch(session: Session, person: str) -> None:
+    row = session.get(PersonRow, person)
+    if row is None:
+        session.add(PersonRow(person=person, last_active=utcnow()))
+    else:
+        row.last_active = utcnow()
+
+
 class Seen(enum.Enum):
     NEW = "new"
     PENDING = "pending"  # stored before, not answered yet (a restart, or a duplicate while in flight)
@@ -57,6 +75,8 @@ class Seen(enum.Enum):
 class Store:
     def __init__(self, url: str, **engine_options: object) -> None:
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, **engine_options)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_wal)
         Base.metadata.create_all(self.engine)
 
     def close(self) -> None:
@@ -64,9 +84,12 @@ class Store:
 
     # --- updates: dedup and persist-before-process ---
     def record_update(self, update_id: int, person: Optional[str], payload: str) -> Seen:
+        """Stores the update (and the person's activity, for retention) in one transaction."""
         with Session(self.engine) as session:
             try:
                 session.add(UpdateRow(update_id=update_id, person=person, payload=payload))
+                if person is not None:
+                    _touch(session, person)
                 session.commit()
                 return Seen.NEW
             except IntegrityError:
@@ -103,11 +126,7 @@ class Store:
     # --- people ---
     def touch(self, person: str) -> None:
         with Session(self.engine) as session, session.begin():
-            row = session.get(PersonRow, person)
-            if row is None:
-                session.add(PersonRow(person=person, last_active=utcnow()))
-            else:
-                row.last_active = utcnow()
+            _touch(session, person)
 
     def update_person(self, person: str, **values: object) -> None:
         """Sets language, source or keyboard_message, creating the person's row when needed."""

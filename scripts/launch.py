@@ -108,6 +108,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if args.mode == "run" and os.environ.get("TELEGRAM_TOKEN"):
+        check = subprocess.call([str(BOT_VENV / "python"), "-m", "bot", "--check"], cwd=ROOT, env=env)
+        if check:
+            return check  # the gateway said which setting is missing; no need to start Rasa first
     try:
         print(f"Starting the action server (127.0.0.1:{action_port}) and Rasa (127.0.0.1:{rasa_port}) ...", flush=True)
         services.start()
@@ -117,7 +122,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             while all(p.poll() is None for p in services.processes):
                 time.sleep(1)
             return 1
-        env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_URL=rasa_url)
+        env["RASA_URL"] = rasa_url
         if os.environ.get("TELEGRAM_TOKEN"):
             # the gateway deletes a person's tracker events on /delete and by retention, so it needs Rasa's store
             env.setdefault("TRACKER_DB_URL", f"sqlite:///{tracker_db_path(data_dir)}")

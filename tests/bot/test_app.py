@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.app import RedactSecrets, build_application, file_url
 from bot.settings import Settings
+from bot.store import Seen, Store
 from tests.bot.test_handlers import KEY, TOKEN, FakeRasa, RecordingTelegram, message
 
 
@@ -60,3 +62,26 @@ def test_secrets_are_redacted_from_any_log_line(caplog):
     caplog.handler.addFilter(RedactSecrets(TOKEN))
     logger.warning("GET https://api.telegram.org/bot%s/getMe failed", TOKEN)
     assert TOKEN not in caplog.text and "<redacted>" in caplog.text
+
+
+async def test_an_update_stored_but_not_answered_before_a_crash_is_answered_after_the_restart(tmp_path):
+    settings = Settings(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}",
+                        _env_file=None)
+    crashed = Store(settings.DATABASE_URL)  # the previous process stored the update, then died
+    crashed.record_update(501, "someone", json.dumps(message(501, "Frage vor dem Absturz")))
+    crashed.close()
+    telegram, rasa = RecordingTelegram(), FakeRasa()
+    application = build_application(settings, httpx.MockTransport(rasa), request=telegram)
+    async with application:
+        await application.post_init(application)
+        await application.start()
+        try:
+            for _ in range(100):
+                if application.bot_data["gateway"].store.update_state(501) is Seen.DONE:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await application.stop()
+        assert [body["message"] for body in rasa.received] == ["Frage vor dem Absturz"]
+        assert telegram.texts() == ["Antwort auf: Frage vor dem Abstur"]
+        assert application.bot_data["gateway"].store.unfinished_updates() == []

@@ -7,8 +7,6 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.erase import erase_person, register, _extra
-from bot.store import Store
 from bot.tracker import TrackerDatabase
 
 # the columns of rasa.core.tracker_store.SQLTrackerStore.SQLEvent (Rasa 3.6)
@@ -51,28 +49,6 @@ def test_no_events_table_yet_is_no_conversation(tmp_path):
     tracker = TrackerDatabase(f"sqlite:///{tmp_path / 'empty.db'}")
     assert tracker.language("p1") == (None, False)
     assert tracker.delete("p1") == 0 and tracker.delete_inactive(time.time()) == 0
-
-
-def test_erase_person_deletes_tracker_events_gateway_rows_and_registered_records(tracker_url, tmp_path):
-    for sender in ("p1", "p1", "p2"):
-        add_event(tracker_url, sender, "user", None, {"event": "user"})
-    store = Store(f"sqlite:///{tmp_path / 'gateway.db'}")
-    store.touch("p1")
-    store.record_update(1, "p1", "{}")
-    cases = {"p1": ["case"], "p2": ["case"]}
-
-    def delete_cases(person: str) -> int:
-        return len(cases.pop(person, []))
-
-    register(delete_cases)
-    try:
-        removed = erase_person("p1", store, TrackerDatabase(tracker_url))
-    finally:
-        _extra.remove(delete_cases)
-    assert removed == {"tracker_events": 2, "delete_cases": 1, "gateway_rows": 2}
-    tracker = TrackerDatabase(tracker_url)
-    assert tracker.count("p1") == 0 and tracker.count("p2") == 1
-    assert not store.holds("p1") and "p1" not in cases and "p2" in cases
 
 
 def test_delete_inactive_removes_whole_old_conversations_only(tracker_url):
