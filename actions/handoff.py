@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from wegweiser.content import default_language
-from wegweiser.handoff_form import (CONFIRM, CONSENT, CONTACT, LANGUAGE, NAME, NO, PHONE, REASON, SLOTS, TIMES, TOPIC,
-                                    next_slot, payload, question, reason, text, understand)
+from wegweiser.handoff_form import (CONFIRM, CONSENT, CONTACT, LANGUAGE, NAME, NO, OUTCOME, PHONE, REASON, SLOTS, TIMES,
+                                    TOPIC, next_slot, outcome, payload, question, reason, text, understand)
 from wegweiser.turn import rendered_values
 
 
@@ -45,6 +45,9 @@ class ValidateHandoffForm(FormValidationAction):
             updates = understood
         slots = {**tracker.slots, **updates}
         events = [SlotSet(name, value) for name, value in updates.items()]
+        ended = outcome(slots)
+        if ended:
+            events.append(SlotSet(OUTCOME, ended))
         return events + [SlotSet("requested_slot", next_slot(slots))]
 
 

@@ -24,11 +24,13 @@ CONSENT, TOPIC, TOPIC_TEXT = "handoff_consent", "handoff_topic", "handoff_topic_
 LANGUAGE, CONTACT, PHONE = "handoff_counselling_language", "handoff_contact", "handoff_phone"
 TIMES, TIMES_TEXT, NAME = "handoff_times", "handoff_times_text", "handoff_name"
 CONFIRM, QUESTION, REASON = "handoff_confirm", "handoff_question", "handoff_reason"
+#: how the form ended ("send" or "declined"); the one slot the rules look at to choose what follows
+OUTCOME = "handoff_outcome"
 #: the form's questions in the order they are asked (PHONE only after CONTACT == "phone")
 QUESTIONS = (CONSENT, TOPIC, LANGUAGE, CONTACT, PHONE, TIMES, NAME, CONFIRM)
 #: cleared by "change" (everything but the consent)
 ANSWERS = (TOPIC, TOPIC_TEXT, LANGUAGE, CONTACT, PHONE, TIMES, TIMES_TEXT, NAME, CONFIRM, QUESTION)
-SLOTS = (CONSENT, *ANSWERS, REASON)
+SLOTS = (CONSENT, *ANSWERS, REASON, OUTCOME)
 
 YES, NO, SEND, SKIPPED = "yes", "no", "send", "skipped"
 TOPICS = ("money", "travel", "legal_case", "appointment", "other")
@@ -92,6 +94,13 @@ def next_slot(slots: Mapping[str, Any]) -> Optional[str]:
         if slots.get(name) is None:
             return name
     return None
+
+
+def outcome(slots: Mapping[str, Any]) -> Optional[str]:
+    """How a finished form ended: "send" only after the final yes, "declined" after a no; None while it runs."""
+    if next_slot(slots) is not None:
+        return None
+    return "send" if slots.get(CONSENT) == YES and slots.get(CONFIRM) == SEND else "declined"
 
 
 def _is_question(message_text: str, intent: Optional[str]) -> bool:

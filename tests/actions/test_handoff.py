@@ -33,12 +33,22 @@ def test_yes_to_consent_goes_on_to_the_topic(dispatcher):
     tracker = make_tracker("ja", intent="affirm", slots={"language": "de", "requested_slot": "handoff_consent"})
     events = slot_events(run(ValidateHandoffForm(), tracker, dispatcher))
     assert events["handoff_consent"] == "yes" and events["requested_slot"] == "handoff_topic"
+    assert "handoff_outcome" not in events
 
 
 def test_no_to_consent_ends_the_form(dispatcher):
     tracker = make_tracker("nein", intent="deny", slots={"language": "de", "requested_slot": "handoff_consent"})
     events = slot_events(run(ValidateHandoffForm(), tracker, dispatcher))
     assert events["handoff_consent"] == "no" and events["requested_slot"] is None
+    assert events["handoff_outcome"] == "declined"
+
+
+def test_the_final_yes_ends_the_form_with_send(dispatcher):
+    slots = {**ANSWERED, "handoff_confirm": None, "requested_slot": "handoff_confirm"}
+    events = slot_events(run(ValidateHandoffForm(), make_tracker("/affirm", intent="affirm", slots=slots), dispatcher))
+    assert events == {"handoff_confirm": "send", "handoff_question": None, "handoff_outcome": "send",
+                      "requested_slot": None}
+    assert dispatcher.messages == []  # nothing is said, let alone sent, by the validation
 
 
 def test_stop_is_rejected_so_the_rule_leaves_the_form(dispatcher):

@@ -6,7 +6,7 @@ import pytest
 from wegweiser.content import language_codes
 from wegweiser.handoff_form import (CONFIRM, CONSENT, CONTACT, LANGUAGE, NAME, PHONE, QUESTION, TIMES, TIMES_TEXT,
                                     TOPIC, TOPIC_TEXT, choice_payload, country_code, load_handoff_texts, next_slot,
-                                    normalise_phone, payload, question, reason, summary, text, understand)
+                                    normalise_phone, outcome, payload, question, reason, summary, text, understand)
 from wegweiser.render import country_name
 
 ANSWERED = {CONSENT: "yes", TOPIC: "money", TOPIC_TEXT: None, LANGUAGE: "ar", CONTACT: "chat",
@@ -33,9 +33,10 @@ def test_consent_comes_first_and_the_phone_only_after_phone():
 
 
 def test_declined_consent_or_an_answered_summary_ends_the_form():
-    assert next_slot({CONSENT: "no"}) is None
-    assert next_slot({**ANSWERED, CONFIRM: "send"}) is None
-    assert next_slot({**ANSWERED, CONFIRM: "no"}) is None
+    assert next_slot({CONSENT: "no"}) is None and outcome({CONSENT: "no"}) == "declined"
+    assert next_slot({**ANSWERED, CONFIRM: "send"}) is None and outcome({**ANSWERED, CONFIRM: "send"}) == "send"
+    assert next_slot({**ANSWERED, CONFIRM: "no"}) is None and outcome({**ANSWERED, CONFIRM: "no"}) == "declined"
+    assert outcome({**ANSWERED}) is None and outcome({}) is None
 
 
 # --- what a message fills -------------------------------------------------------------------------
