@@ -10,13 +10,13 @@ from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from wegweiser.content import default_language, read_yaml
 from wegweiser.eligibility import APPLIES, MAY_APPLY, Assessment, Line, ProgrammeResult, as_of, total
-from wegweiser.facts import load_programmes
+from wegweiser.facts import all_facts, load_programmes
 from wegweiser.paths import content_dir
 from wegweiser.render import country_name, format_eur, template_values
 
@@ -24,7 +24,7 @@ from wegweiser.render import country_name, format_eur, template_values
 #: placeholders the lookup fills itself, besides the programme facts and the centre's details
 TEXT_PLACEHOLDERS = frozenset({"country", "countries", "family", "programme", "label", "adults", "children",
                                "adult_unit", "child_unit", "total", "age", "unit", "cap", "capped", "state",
-                               "as_of"})
+                               "as_of", "example_month"})
 
 
 @lru_cache(maxsize=None)
@@ -112,6 +112,8 @@ def render(assessment: Assessment, language: str) -> str:
     values = dict(template_values(language))
     country = country_name(person.country, language) if person.country else ""
     values.update(country=country, state=person.state or "")
+    month = all_facts()["hamburg_syria_example_month"].value
+    values["example_month"] = format_skeleton("yMMMM", month, locale=language)
     names = {p.id: p.name for p in load_programmes().values()}
     blocks: List[str] = []
     if person.country and person.family_known:
