@@ -355,7 +355,7 @@ async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """/cases: the open cases, for counsellors."""
     d = desk_of(context)
     if not await is_counsellor(context.bot, d.config, update.effective_user.id):
-        raise ApplicationHandlerStop
+        return  # not a counsellor: the gateway answers it like any unknown command
     with d.sessions() as session:
         await update.effective_message.reply_text(cases_overview(session))
     raise ApplicationHandlerStop
