@@ -1,6 +1,7 @@
 """The case card, who may act on it, /cases, closing, withdrawal, opening hours and the desk's texts."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import string
 
@@ -198,3 +199,45 @@ def test_every_sentence_for_people_exists_in_every_language_with_the_same_placeh
         fields = {lang: {f for _, f, _, _ in formatter.parse(text) if f} for lang, text in texts.items()}
         assert len({frozenset(f) for f in fields.values()}) == 1, (key, fields)
         assert not any(ch.isdigit() for text in texts.values() for ch in text), key
+
+
+async def test_a_gateway_killed_between_commit_and_delivery_delivers_the_card_after_restart_once(tmp_path):
+    """The real wiring (build_application) against the fake Bot API server: commit, die, restart, restart."""
+    from bot import desk
+    from bot.app import build_application
+    from bot.settings import Settings
+    from tests.fakes.telegram_api import FakeTelegram
+
+    with FakeTelegram() as fake:
+        settings = Settings(TELEGRAM_TOKEN="7000000001:restart-TOKEN", PSEUDONYM_KEY="restart-pseudonym-key",
+                            TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{tmp_path / 'gateway.db'}",
+                            COUNSELLOR_CHAT_ID=GROUP, _env_file=None)
+
+        async def run(wait_for_card: bool, linger: float) -> None:
+            application = build_application(settings)
+            await application.initialize()
+            await application.post_init(application)
+            await application.start()  # the JobQueue: outbox delivery every two seconds
+            try:
+                if wait_for_card:
+                    await fake.async_wait_for(lambda f: f.sent(GROUP), timeout=15)
+                await asyncio.sleep(linger)  # time for a wrong second delivery
+            finally:
+                desk.unregister(application.bot_data["desk"])
+                await application.stop()
+                await application.post_shutdown(application)
+                await application.shutdown()
+
+        first = build_application(settings)
+        await first.initialize()
+        d = first.bot_data["desk"]
+        with d.sessions() as session:
+            case = desk.submit(session, d.config, "pseudo-1", PERSON, request_payload())
+        desk.unregister(d)
+        await first.shutdown()  # killed before the outbox ran: nothing was sent
+        assert fake.sent(GROUP) == []
+
+        await run(wait_for_card=True, linger=0.5)  # the restart delivers the card
+        assert [m["text"].split("\n")[0] for m in fake.sent(GROUP)] == [f"Fall #{case.number} · neu"]
+        await run(wait_for_card=False, linger=3)  # another restart
+        assert len(fake.sent(GROUP)) == 1 and len(fake.sent(PERSON)) == 1  # and nothing twice
