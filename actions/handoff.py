@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from wegweiser.content import default_language
+from wegweiser.forms import answers_now
 from wegweiser.handoff_form import (CONFIRM, CONSENT, CONTACT, LANGUAGE, NAME, NO, OUTCOME, PHONE, REASON, SLOTS, TIMES,
                                     TOPIC, next_slot, outcome, payload, question, reason, text, understand)
 from wegweiser.turn import rendered_values
@@ -36,9 +37,8 @@ class ValidateHandoffForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         requested = tracker.get_slot("requested_slot")
-        fresh = tracker.latest_action_name == "action_listen"  # not a return after an interruption
         updates: Dict[str, Any] = {}
-        if fresh and requested:
+        if requested and answers_now(tracker.events, "handoff_form"):
             understood = understand(tracker.latest_message or {}, tracker.slots, _language(tracker))
             if understood is None:
                 return []  # not an answer: Rasa's rules handle it, then the form asks again

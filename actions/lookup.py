@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from wegweiser.content import default_language
 from wegweiser.eligibility import assess
+from wegweiser.forms import answers_now
 from wegweiser.lookup_answer import render, text
 from wegweiser.lookup_form import SLOTS, next_question, person, required_slots, summary, understand
 from wegweiser.render import country_name
@@ -36,7 +37,7 @@ class ValidateSupportForm(FormValidationAction):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         requested = tracker.get_slot("requested_slot")
-        fresh = tracker.latest_action_name == "action_listen"  # not a return after an interruption
+        fresh = answers_now(tracker.events, "support_form")  # not the activation, not a return after an interruption
         updates = {}
         if fresh or not requested:
             updates = understand(message.get("text") or "", tracker.get_slot("language"), intent, tracker.slots)

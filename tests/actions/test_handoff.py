@@ -24,8 +24,10 @@ def slot_events(events):
 
 
 def test_activation_asks_for_consent_first(dispatcher):
-    tracker = make_tracker("Ich möchte mit einer Beraterin sprechen", intent="request_human", slots={"language": "de"})
-    tracker.latest_action_name = "action_handoff_start"
+    events = [{"event": "user", "text": "x"}, {"event": "action", "name": "action_handoff_start"},
+              {"event": "action", "name": "handoff_form"}]
+    tracker = make_tracker("Ich möchte mit einer Beraterin sprechen", intent="request_human", slots={"language": "de"},
+                           events=events)
     assert slot_events(run(ValidateHandoffForm(), tracker, dispatcher)) == {"requested_slot": "handoff_consent"}
 
 

@@ -72,3 +72,13 @@ def test_stopped_resets_the_form(dispatcher):
     events = slot_events(run(ActionSupportStopped(), make_tracker("", slots={"language": "ru"}), dispatcher))
     assert dispatcher.messages[0]["text"] == text("form", "stopped", "ru")
     assert all(v is None for v in events.values())
+
+
+def test_validation_back_after_an_faq_asks_the_same_question_again(dispatcher):
+    events = [{"event": "user", "text": "Wer zahlt das Ticket?"},
+              {"event": "action_execution_rejected", "name": "support_form"},
+              {"event": "action", "name": "utter_faq"}, {"event": "action", "name": "action_fact_note"},
+              {"event": "action", "name": "support_form"}]
+    tracker = make_tracker("Wer zahlt das Ticket?", intent="faq", events=events,
+                           slots={"language": "de", "requested_slot": "lookup_country"})
+    assert slot_events(run(ValidateSupportForm(), tracker, dispatcher)) == {"requested_slot": "lookup_country"}

@@ -218,3 +218,4 @@ def test_content_checks_find_nothing_missing_in_the_handoff_texts():
     from wegweiser.checks import check_handoff_texts
 
     assert check_handoff_texts() == []
+
