@@ -5,7 +5,6 @@ Every handler works on the pseudonym; the Telegram id is used only to address th
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import List, Optional, Sequence
 
 from telegram import Message, Update, User
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.desk import handle_handoff
@@ -61,11 +60,11 @@ def gateway(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
     return context.application.bot_data["gateway"]
 
 
-async def send(message: Message, outgoing: Sequence[Outgoing], context: ContextTypes.DEFAULT_TYPE,
+async def send(chat_id: int, outgoing: Sequence[Outgoing], context: ContextTypes.DEFAULT_TYPE,
                person: str, per_row: int = 1) -> None:
     """Sends in order; the newest keyboard is remembered so older ones can be recognised."""
     for item in outgoing:
-        sent = await context.bot.send_message(message.chat_id, item.text, reply_markup=item.markup(per_row))
+        sent = await context.bot.send_message(chat_id, item.text, reply_markup=item.markup(per_row))
         if item.buttons:
             gateway(context).store.update_person(person, keyboard_message=sent.message_id)
 
@@ -94,10 +93,13 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
     # the answer must come after "typing…", or Telegram would show "typing…" under the answer
     await asyncio.wait([typing], timeout=2)
     typing.cancel()
-    if replies is None:
+    if not replies:
+        # every turn of this assistant answers something; nothing at all means the action server failed
+        if replies is not None:
+            log.warning("Rasa answered nothing (is the action server down?); sent the apology")
         await context.bot.send_message(chat.id, unavailable(g.language(user)))
         return
-    await send(update.effective_message or update.callback_query.message, render(replies), context, person)
+    await send(chat.id, render(replies), context, person)
     for reply in replies:  # a confirmed request from the handoff form (docs/handoff.md): to the desk
         handoff = (reply.custom or {}).get("handoff")
         if isinstance(handoff, dict):
@@ -131,7 +133,7 @@ async def language_keyboard(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     person = g.person(update.effective_user)
     buttons = tuple((name, LANGUAGE + code) for code, name in language_choices())
     outgoing = Outgoing(text("choose_language", g.language(update.effective_user)), buttons)
-    await send(update.effective_message, [outgoing], context, person, per_row=2)
+    await send(update.effective_chat.id, [outgoing], context, person, per_row=2)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,7 +156,7 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     g = gateway(context)
     language = g.language(update.effective_user)
     buttons = ((text("delete_yes", language), DELETE + "yes"), (text("delete_no", language), DELETE + "no"))
-    await send(update.effective_message, [Outgoing(text("delete_confirm", language), buttons)], context,
+    await send(update.effective_chat.id, [Outgoing(text("delete_confirm", language), buttons)], context,
                g.person(update.effective_user))
 
 
@@ -183,13 +185,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A pressed inline button: answered, its keyboard removed, then acted on (an old one only explained)."""
     g = gateway(context)
     query = update.callback_query
+    await _quietly(query.answer())
+    if update.effective_chat is None or update.effective_chat.type != update.effective_chat.PRIVATE:
+        return  # an inline message or a group: not a conversation with this person
     person = g.person(update.effective_user)
     row = g.store.person(person)
     data = query.data or ""
-    await _quietly(query.answer())
-    if query.message is not None:
-        await _quietly(query.message.edit_reply_markup(reply_markup=None))
-    if query.message is None or row is None or row.keyboard_message != query.message.message_id:
+    message = query.message if isinstance(query.message, Message) else None  # None: older than 48 hours
+    if message is not None:
+        await _quietly(message.edit_reply_markup(reply_markup=None))
+    if message is None or row is None or row.keyboard_message != message.message_id:
         await say(update, context, "old_button")
         return
     g.store.update_person(person, keyboard_message=None)
@@ -226,7 +231,7 @@ async def confirm_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, con
 async def _quietly(request) -> None:  # type: ignore[no-untyped-def]
     try:
         await request
-    except BadRequest:  # e.g. the query is too old to answer, or the keyboard is already gone
+    except (BadRequest, Forbidden):  # e.g. the query is too old to answer, or the keyboard is already gone
         pass
 
 

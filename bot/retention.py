@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from typing import Dict
 
 from telegram.ext import Application, ContextTypes

@@ -7,7 +7,6 @@ import logging
 import socket
 
 import httpx
-import pytest
 
 from bot.app import RedactSecrets, build_application, file_url
 from bot.settings import Settings

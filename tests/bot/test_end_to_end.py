@@ -2,14 +2,16 @@
 
 One scripted conversation in two languages: /start with a deep link, a question, /language and a
 language button, an old button, a voice note, a long message, a duplicate update, a 429 and a 500 from
-Telegram, /delete (then Rasa's tracker store and the gateway's store hold nothing of that person), and
-Rasa stopped mid-conversation. About 30-60 s, most of it Rasa loading the model.
+Telegram, /delete (then Rasa's tracker store and the gateway's store hold nothing of that person), the
+action server stopped, and Rasa stopped mid-conversation. About 30-60 s, most of it Rasa loading the model.
 """
 from __future__ import annotations
 
 import asyncio
 import copy
 import json
+import os
+import signal
 import logging
 import socket
 import urllib.request
@@ -31,7 +33,7 @@ from tests.fakes.telegram_api import FakeTelegram
 
 TOKEN = "7000000001:end-to-end-TOKEN_value"
 KEY = "end-to-end-pseudonym-key"
-ANNA, SAMIR = 5101, 5202  # two Telegram users
+ANNA, SAMIR, LEYLA = 5101, 5202, 5303  # Telegram users
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="needs a trained model: make train")
 
@@ -183,7 +185,13 @@ async def converse(fake: FakeTelegram, application: Any, rasa: Services, tracker
     assert not application.bot_data["gateway"].store.holds(anna)
     assert count_events(tracker_url, pseudonym(KEY, SAMIR)) > 0
 
-    # Rasa (and the action server) stop mid-conversation: an apology with contacts, and the gateway lives on
+    # the action server stops: Rasa answers a new conversation with nothing; the person gets the apology
+    os.killpg(rasa.processes[0].pid, signal.SIGTERM)
+    rasa.processes[0].wait(timeout=15)
+    [apology] = await act(LEYLA, lambda: fake.user_message(LEYLA, "Hallo, wer bezahlt das Ticket?", language_code="de"))
+    assert apology["text"] == unavailable("de")
+
+    # Rasa stops too, mid-conversation: the apology with contacts, and the gateway lives on
     rasa.stop()
     [apology] = await act(SAMIR, lambda: fake.user_message(SAMIR, "هل ما زلت هنا؟", language_code="ar"))
     assert apology["text"] == unavailable("ar")

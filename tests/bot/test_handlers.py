@@ -17,7 +17,6 @@ from bot.app import build_application, configure_logging
 from bot.pseudonym import pseudonym
 from bot.settings import Settings
 from bot.texts import text, unavailable
-from bot.tracker import TrackerDatabase
 
 TOKEN = "123456:SECRET-token-value"
 KEY = "k" * 24
@@ -67,12 +66,19 @@ class FakeRasa:
     def __init__(self) -> None:
         self.received: List[Dict[str, Any]] = []
         self.down = False
+        self.silent = False
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("refused")
         body = json.loads(request.content)
         self.received.append(body)
+        if self.silent:  # what Rasa answers when the action server is down
+            return httpx.Response(200, json=[])
+        if body["message"] == "long":
+            paragraph = "Ein langer Absatz über die Rückkehr. " * 60  # about 2,200 characters
+            return httpx.Response(200, json=[{"text": "\n\n".join([paragraph] * 4),
+                                              "buttons": [{"title": "Mehr", "payload": "/faq/costs"}]}])
         if body["message"].startswith("/choose_language"):
             return httpx.Response(200, json=[{"text": "Okay, English from now on."}])
         return httpx.Response(200, json=[{"text": "Antwort auf: " + body["message"][:20],
@@ -143,6 +149,15 @@ async def test_commands_are_registered_in_every_language(bot):
     assert languages == [None, "de", "en", "ar", "fa", "ru", "tr"]
 
 
+async def test_a_reply_longer_than_telegram_allows_arrives_in_paragraphs_with_the_keyboard_last(bot):
+    application, telegram, rasa = bot
+    await feed(application, message(1, "long"))
+    sent = telegram.sent()
+    assert len(sent) == 4 and all(len(m["text"]) <= 4096 for m in sent)
+    assert [("reply_markup" in m) for m in sent] == [False, False, False, True]
+    assert all(m["text"].startswith("Ein langer Absatz") for m in sent)
+
+
 async def test_rasa_buttons_work_once_and_an_old_button_is_explained(bot):
     application, telegram, rasa = bot
     await feed(application, message(1, "Kosten"))
@@ -156,6 +171,24 @@ async def test_rasa_buttons_work_once_and_an_old_button_is_explained(bot):
     await feed(application, press(3, "r:/faq/costs", 1))  # a button on an earlier message
     assert telegram.texts()[-1] == text("old_button", "de")
     assert rasa.received[-1]["message"] == "/faq/costs" and len(rasa.received) == 2
+
+
+async def test_a_button_under_a_message_too_old_to_show_is_explained(bot):
+    application, telegram, rasa = bot
+    raw = press(1, "r:/faq/costs", 5)
+    raw["callback_query"]["message"]["date"] = 0  # Telegram's InaccessibleMessage (older than 48 hours)
+    raw["callback_query"]["message"].pop("text")
+    await feed(application, raw)
+    assert telegram.texts() == [text("old_button", "de")] and rasa.received == []
+
+
+async def test_a_button_under_an_inline_message_is_only_answered(bot):
+    application, telegram, rasa = bot
+    raw = press(1, "r:/faq/costs", 5)
+    del raw["callback_query"]["message"]
+    raw["callback_query"]["inline_message_id"] = "abc"
+    await feed(application, raw)
+    assert telegram.texts() == [] and [n for n, _ in telegram.calls if n == "answerCallbackQuery"]
 
 
 async def test_language_button_tells_rasa_and_sticks_for_gateway_messages(bot):
@@ -202,6 +235,13 @@ async def test_rasa_down_gives_the_apology_with_contacts(bot):
     rasa.down = True
     await feed(application, message(1, "Hallo", language="ar"))
     assert telegram.texts() == [unavailable("ar")]
+
+
+async def test_an_empty_answer_is_not_silence(bot):
+    application, telegram, rasa = bot
+    rasa.silent = True
+    await feed(application, message(1, "Hallo", language="fa"))
+    assert telegram.texts() == [unavailable("fa")]
 
 
 async def test_delete_asks_then_erases_tracker_and_gateway_records(bot, tmp_path):
