@@ -204,7 +204,8 @@ async def scenario(fake: FakeTelegram, application: Any, tracker_url: str) -> No
                "topic_text": None, "contact": "chat", "phone": None, "times": ["any_time"], "times_text": None,
                "name": None, "country": "SY", "lookup": None, "reason": "asked", "summary": "• ..."}
     case = await submit_handoff(application, pseudonym(KEY, LEILA), LEILA, payload, request_id="leila-1")
-    await fake.async_wait_for(lambda f: any(m["text"].startswith(f"Fall #{case.number} ") for m in f.sent(GROUP)))
+    await fake.async_wait_for(lambda f: any(m["text"].startswith(f"Fall #{case.number} ") for m in f.sent(GROUP))
+                              and f.sent(LEILA)[-1]["text"].startswith(say("request_sent", "ar", number=case.number)))
     [confirm] = await leila.act(lambda: fake.command(LEILA, "delete", language_code="ar"))
     await leila.presses(data_containing(confirm, "yes"), confirm)
     await fake.async_wait_for(lambda f: any(m["text"] == desk("withdrawn", number=case.number) for m in f.sent(GROUP)))
