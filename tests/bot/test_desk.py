@@ -241,3 +241,28 @@ async def test_a_gateway_killed_between_commit_and_delivery_delivers_the_card_af
         assert [m["text"].split("\n")[0] for m in fake.sent(GROUP)] == [f"Fall #{case.number} · neu"]
         await run(wait_for_card=False, linger=3)  # another restart
         assert len(fake.sent(GROUP)) == 1 and len(fake.sent(PERSON)) == 1  # and nothing twice
+
+
+async def test_without_a_desk_or_with_its_database_away_the_person_hears_it_was_not_sent(tmp_path):
+    from types import SimpleNamespace
+
+    from sqlalchemy import create_engine
+
+    from bot import desk
+    from desk_support import fake_bot
+    from wegweiser.render import _centre_values
+
+    api = FakeBotAPI()
+    bot = await fake_bot(api)
+    nowhere = SimpleNamespace(application=SimpleNamespace(bot_data={}), bot=bot)
+    assert await desk.handle_handoff(nowhere, "p", PERSON, request_payload()) is None
+    contacts = dict(_centre_values("ar"))
+    assert api.sent(PERSON)[-1].text == desk_content.say("request_not_possible", "ar", **contacts)
+
+    broken = cases.session_factory(create_engine(f"sqlite:///{tmp_path / 'no-tables.db'}"))
+    config = desk.DeskConfig(GROUP)
+    application = SimpleNamespace(bot_data={"desk": desk.Desk(broken, config)})
+    away = SimpleNamespace(application=application, bot=bot)
+    assert await desk.handle_handoff(away, "p", PERSON, request_payload()) is None
+    assert api.sent(PERSON)[-1].text == desk_content.say("request_failed", "ar", **contacts)
+    assert api.sent(GROUP) == []
