@@ -33,6 +33,7 @@ from bot.desk_content import (
     say,
 )
 from bot.outbox import OutboxWorker
+from bot.render import split_text
 
 log = logging.getLogger(__name__)
 
@@ -168,19 +169,24 @@ def refresh_card(session: Session, config: DeskConfig, case: Case) -> None:
 def notify_group(session: Session, config: DeskConfig, case_number: Optional[int], text: str,
                  reply_to_card: bool = True) -> None:
     """A notice in the counsellors' group, threaded under the case's card when it is known."""
-    payload: Dict[str, Any] = {"text": text}
     reply_to = cases.card_message_id(session, case_number) if (case_number and reply_to_card) else None
-    if reply_to:
-        payload["reply_to"] = reply_to
-    cases.enqueue(session, UPDATE, config.group_chat_id, payload, case_number=case_number)
+    for piece in split_text(text):
+        payload: Dict[str, Any] = {"text": piece}
+        if reply_to:
+            payload["reply_to"] = reply_to
+        cases.enqueue(session, UPDATE, config.group_chat_id, payload, case_number=case_number)
 
 
 def tell_person(session: Session, case: Case, kind: str, text: str,
                 buttons: Optional[List[List[Dict[str, str]]]] = None) -> None:
-    payload: Dict[str, Any] = {"text": text}
-    if buttons:
-        payload["buttons"] = buttons
-    cases.enqueue(session, kind, case.chat_id, payload, case_number=case.number)
+    """A message to the person; a long one (a counsellor's text in its frame) goes in several pieces,
+    the buttons with the last."""
+    pieces = split_text(text)
+    for index, piece in enumerate(pieces):
+        payload: Dict[str, Any] = {"text": piece}
+        if buttons and index == len(pieces) - 1:
+            payload["buttons"] = buttons
+        cases.enqueue(session, kind, case.chat_id, payload, case_number=case.number)
 
 
 def annotate_redelivery(config: DeskConfig) -> Callable[[Outbox, str], str]:
@@ -386,7 +392,11 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
         sessions = cases.session_factory(engine)
     d = Desk(sessions, config, clock)
     d.worker = OutboxWorker(sessions, application.bot, clock=clock, annotate=annotate_redelivery(config))
-    d._kick = lambda: application.create_task(d.worker.deliver_due(), name="desk-outbox-kick")
+    def kick() -> None:
+        if not d.worker.busy:  # a pass under way picks up what was just committed
+            application.create_task(d.worker.deliver_due(), name="desk-outbox")
+
+    d._kick = kick
     application.bot_data["desk"] = d
 
     application.add_handler(CallbackQueryHandler(case_button, pattern=r"^case:"), group=HANDLER_GROUP)
@@ -395,7 +405,7 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
     appointments.add_handlers(application, HANDLER_GROUP)
 
     async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await d.worker.deliver_due()
+        d.kick()  # in a task: a long outage must not hold up the scheduler (it would skip and warn)
 
     async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         with sessions() as session:

@@ -199,6 +199,11 @@ class OutboxWorker:
 
     # --- running --------------------------------------------------------------------------------------
 
+    @property
+    def busy(self) -> bool:
+        """A delivery pass is under way (it re-reads the queue until nothing is left to do)."""
+        return self._lock.locked()
+
     def wake(self) -> None:
         """Deliver now instead of at the next poll (called right after something was enqueued)."""
         self._wake.set()

@@ -58,7 +58,7 @@ def from_person(session: Session, config: DeskConfig, chat_id: int, text: str) -
     case = cases.relay_case_for_chat(session, chat_id)
     if case is None:
         return False
-    notify_group(session, config, case.number, desk("person_writes", number=case.number, text=text)[:4096])
+    notify_group(session, config, case.number, desk("person_writes", number=case.number, text=text))
     return True
 
 

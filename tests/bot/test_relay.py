@@ -95,3 +95,14 @@ async def test_ordinary_talk_in_the_group_is_left_alone(taken):
     await h.send(COUNSELLOR, GROUP, "Wer übernimmt morgen?")
     await h.deliver()
     assert len(h.api.calls) == before
+
+
+async def test_a_long_reply_arrives_whole_in_pieces_within_telegrams_limit(taken):
+    h, number, card = taken
+    paragraph = "Bitte bringen Sie alle Unterlagen mit, die Sie haben. " * 30
+    long_text = "\n\n".join([paragraph.strip()] * 3)  # ~4,900 characters: too long for one message
+    await h.send(COUNSELLOR, GROUP, f"/reply {number} {long_text}")
+    await h.deliver()
+    pieces = [m.text for m in h.api.sent(PERSON)[2:]]
+    assert len(pieces) == 2 and all(len(p) <= 4096 for p in pieces)
+    assert "\n\n".join(pieces) == say("relay_frame", "ar", text=long_text)
