@@ -189,6 +189,19 @@ def tell_person(session: Session, case: Case, kind: str, text: str,
         cases.enqueue(session, kind, case.chat_id, payload, case_number=case.number)
 
 
+def report_failure(sessions: sessionmaker[Session], config: DeskConfig) -> Callable[[Outbox], None]:
+    """A message to a person that Telegram refuses for good (they blocked the bot, deleted their account):
+    the counsellors of the case are told, so a relayed answer is never lost silently."""
+    def report(row: Outbox) -> None:
+        if row.chat_id == config.group_chat_id or row.case_number is None:
+            return
+        with sessions() as session:
+            notify_group(session, config, row.case_number, desk("undeliverable", number=row.case_number))
+            session.commit()
+
+    return report
+
+
 def annotate_redelivery(config: DeskConfig) -> Callable[[Outbox, str], str]:
     """Marks a message to the group that is sent again after a crash (see bot/outbox.py)."""
     def annotate(row: Outbox, text: str) -> str:
@@ -391,7 +404,8 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
         cases.create_tables(engine)
         sessions = cases.session_factory(engine)
     d = Desk(sessions, config, clock)
-    d.worker = OutboxWorker(sessions, application.bot, clock=clock, annotate=annotate_redelivery(config))
+    d.worker = OutboxWorker(sessions, application.bot, clock=clock, annotate=annotate_redelivery(config),
+                            on_failed=report_failure(sessions, config))
     def kick() -> None:
         if not d.worker.busy:  # a pass under way picks up what was just committed
             application.create_task(d.worker.deliver_due(), name="desk-outbox")

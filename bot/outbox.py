@@ -66,6 +66,7 @@ class OutboxWorker:
         max_delay: float = 300.0,
         batch: int = 200,
         annotate: Optional[Annotate] = None,
+        on_failed: Optional[Callable[[Outbox], None]] = None,
     ) -> None:
         self.sessions = sessions
         self.bot = bot
@@ -75,6 +76,8 @@ class OutboxWorker:
         self.max_delay = max_delay
         self.batch = batch
         self.annotate = annotate
+        #: told about a row that failed for good (e.g. to let the counsellors know the person blocked the bot)
+        self.on_failed = on_failed
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: Optional[asyncio.Task] = None
@@ -154,6 +157,11 @@ class OutboxWorker:
         except TelegramError as error:
             self._finish(row, token, status=FAILED, last_error=f"{type(error).__name__}: {error}")
             log.error("outbox: row %d (%s) failed for good: %s", row.id, row.kind, type(error).__name__)
+            if self.on_failed is not None:
+                try:
+                    self.on_failed(row)
+                except Exception:  # noqa: BLE001 - a failing notice must not stop delivery
+                    log.exception("outbox: reporting a failed row failed")
             return FAILED
         self._finish(row, token, status=DELIVERED, message_id=message_id, delivered_at=self.clock(),
                      last_error=None)

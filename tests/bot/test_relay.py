@@ -106,3 +106,12 @@ async def test_a_long_reply_arrives_whole_in_pieces_within_telegrams_limit(taken
     pieces = [m.text for m in h.api.sent(PERSON)[2:]]
     assert len(pieces) == 2 and all(len(p) <= 4096 for p in pieces)
     assert "\n\n".join(pieces) == say("relay_frame", "ar", text=long_text)
+
+
+async def test_when_the_person_blocked_the_bot_the_counsellors_are_told(taken):
+    h, number, card = taken
+    h.api.fail_next("sendMessage", status=403)
+    await h.send(COUNSELLOR, GROUP, f"/reply {number} Sind Sie noch da?")
+    await h.deliver()
+    assert h.api.sent(GROUP)[-1].text == desk("undeliverable", number=number)
+    assert h.api.sent(GROUP)[-1].reply_to == card
