@@ -127,6 +127,7 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     #: {"text", "buttons": [[{"text", "data"}]], "reply_to": message id, "edit": message id}
+    #: or {"copy": {"chat_id", "message_id"}, "reply_to"} for a relayed photo, document, voice note
     payload: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -169,6 +169,13 @@ class OutboxWorker:
 
     async def _send(self, row: Outbox) -> int:
         payload: Mapping[str, Any] = row.payload
+        reply = payload.get("reply_to")
+        reply_parameters = ReplyParameters(reply, allow_sending_without_reply=True) if reply else None
+        if payload.get("copy"):  # a relayed photo, document, voice note …: copied, so no sender is shown
+            copied = await self.bot.copy_message(row.chat_id, from_chat_id=payload["copy"]["chat_id"],
+                                                 message_id=payload["copy"]["message_id"],
+                                                 reply_parameters=reply_parameters)
+            return copied.message_id
         text = payload["text"]
         if row.redelivery and self.annotate is not None:
             text = self.annotate(row, text)
@@ -182,11 +189,8 @@ class OutboxWorker:
                 if "not modified" in str(error).lower():
                     return payload["edit"]
                 # the message is gone or too old to edit: post the update as a new message instead
-        reply = payload.get("reply_to")
-        message = await self.bot.send_message(
-            row.chat_id, text, reply_markup=markup,
-            reply_parameters=ReplyParameters(reply, allow_sending_without_reply=True) if reply else None,
-        )
+        message = await self.bot.send_message(row.chat_id, text, reply_markup=markup,
+                                              reply_parameters=reply_parameters)
         return message.message_id
 
     def _retry(self, row: Outbox, token: str, delay: dt.timedelta, error: Exception,

@@ -2,8 +2,8 @@
 
 Counsellors write by replying to the case's card (or to any desk message of that case) or with
 `/reply <case> <text>`; the person receives it from the bot, framed "Your counsellor writes:" in their
-language. While the relay is open, the person's text messages go to the case's thread in the group and
-Rasa is not asked. `/end` on either side ends the relay and the person is told the assistant answers
+language. While the relay is open, the person's messages go to the case's thread in the group and Rasa
+is not asked. Photos, documents and voice notes are copied (Telegram's copyMessage: no sender shown). `/end` on either side ends the relay and the person is told the assistant answers
 again. Everything travels through the outbox, so a relayed message survives a Telegram outage or a restart.
 """
 from __future__ import annotations
@@ -53,6 +53,32 @@ def to_person(session: Session, config: DeskConfig, case: Case, text: str) -> Op
     return None
 
 
+def media_to_person(session: Session, config: DeskConfig, case: Case, from_chat_id: int,
+                    message_id: int) -> Optional[str]:
+    """Relay a counsellor's photo, document or voice note (copied: the counsellor's account is not shown)."""
+    if not case.is_open:
+        return desk("case_is_closed", number=case.number)
+    if not case.relay_open:
+        return desk("not_taken", number=case.number)
+    tell_person(session, case, RELAY, say("relay_media_frame", case.language))
+    cases.enqueue(session, RELAY, case.chat_id, {"copy": {"chat_id": from_chat_id, "message_id": message_id}},
+                  case_number=case.number)
+    return None
+
+
+def media_from_person(session: Session, config: DeskConfig, chat_id: int, message_id: int) -> bool:
+    """Relay the person's photo, document or voice note to the case thread if a relay is open."""
+    case = cases.relay_case_for_chat(session, chat_id)
+    if case is None:
+        return False
+    notify_group(session, config, case.number, desk("person_sends", number=case.number))
+    reply_to = cases.card_message_id(session, case.number)
+    cases.enqueue(session, RELAY, config.group_chat_id,
+                  {"copy": {"chat_id": chat_id, "message_id": message_id}, **({"reply_to": reply_to} if reply_to else {})},
+                  case_number=case.number)
+    return True
+
+
 def from_person(session: Session, config: DeskConfig, chat_id: int, text: str) -> bool:
     """Relay the person's text to the case thread if a relay is open; False: Rasa answers as usual."""
     case = cases.relay_case_for_chat(session, chat_id)
@@ -90,7 +116,11 @@ async def group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             return  # ordinary talk among counsellors
         if not await is_counsellor(context.bot, d.config, update.effective_user.id):
             raise ApplicationHandlerStop
-        notice = to_person(session, d.config, case, update.effective_message.text)
+        message = update.effective_message
+        if message.text:
+            notice = to_person(session, d.config, case, message.text)
+        else:
+            notice = media_to_person(session, d.config, case, message.chat_id, message.message_id)
         session.commit()
     if notice:
         await update.effective_message.reply_text(notice)
@@ -154,10 +184,15 @@ async def end_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def person_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The person's text while a relay is open: to the counsellors, and Rasa stays silent."""
+    """The person's message while a relay is open: to the counsellors, and Rasa stays silent."""
     d = desk_of(context)
+    message = update.effective_message
     with d.sessions() as session:
-        if not from_person(session, d.config, update.effective_chat.id, update.effective_message.text):
+        if message.text:
+            relayed = from_person(session, d.config, message.chat_id, message.text)
+        else:
+            relayed = media_from_person(session, d.config, message.chat_id, message.message_id)
+        if not relayed:
             return
         session.commit()
     d.kick()
@@ -169,9 +204,7 @@ def add_handlers(application: Application, group: int) -> None:
     desk_chats = filters.Chat(chat_id=config.group_chat_id) | filters.User(user_id=list(config.counsellor_ids))
     application.add_handler(CommandHandler("reply", reply_command, filters=desk_chats), group=group)
     application.add_handler(CommandHandler("end", end_command), group=group)
-    application.add_handler(MessageHandler(
-        filters.Chat(chat_id=config.group_chat_id) & filters.REPLY & filters.TEXT & ~filters.COMMAND, group_reply),
-        group=group)
-    application.add_handler(MessageHandler(
-        filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, person_message),
-        group=group)
+    messages = ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED
+    application.add_handler(MessageHandler(filters.Chat(chat_id=config.group_chat_id) & filters.REPLY & messages,
+                                           group_reply), group=group)
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & messages, person_message), group=group)

@@ -190,6 +190,15 @@ class FakeBotAPI(BaseRequest):
                 return self._message(chat_id, sent.text, markup, message_id)
         raise KeyError(message_id)
 
+    def _copyMessage(self, params):  # noqa: N802
+        self._next_id += 1
+        chat_id = int(params["chat_id"])
+        reply = params.get("reply_parameters") or {}
+        reply = json.loads(reply) if isinstance(reply, str) else reply
+        copied = f"copy of {params['from_chat_id']}:{params['message_id']}"
+        self.messages.setdefault(chat_id, []).append(Sent(chat_id, copied, self._next_id, [], reply.get("message_id")))
+        return {"message_id": self._next_id}
+
     def _answerCallbackQuery(self, params):  # noqa: N802
         return True
 
@@ -248,7 +257,11 @@ class DeskHarness:
         async def rasa(update, context):
             self.rasa_saw.append(update.effective_message.text)
 
+        async def media(update, context):
+            self.rasa_saw.append("<media reply>")
+
         self.app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, rasa))
+        self.app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, media))
         await self.app.initialize()
         return self
 
@@ -269,9 +282,16 @@ class DeskHarness:
             return {"id": chat_id, "type": "supergroup", "title": "Beratung"}
         return {"id": chat_id, "type": "private", "first_name": f"User{chat_id}"}
 
-    async def send(self, user_id: int, chat_id: int, text: str, reply_to: Optional[int] = None) -> None:
-        message: Dict[str, Any] = {"message_id": next(self._ids) + 10_000, "date": 0, "chat": self._chat(chat_id),
-                                   "from": self._user(user_id), "text": text}
+    async def send(self, user_id: int, chat_id: int, text: Optional[str], reply_to: Optional[int] = None,
+                   message_id: Optional[int] = None) -> None:
+        """A text message, or (text None) a photo."""
+        message: Dict[str, Any] = {"message_id": message_id or next(self._ids) + 10_000, "date": 0,
+                                   "chat": self._chat(chat_id), "from": self._user(user_id)}
+        if text is None:
+            message["photo"] = [{"file_id": "photo-1", "file_unique_id": "u1", "width": 90, "height": 90}]
+            text = ""
+        else:
+            message["text"] = text
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         if reply_to is not None:

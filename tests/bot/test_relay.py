@@ -115,3 +115,23 @@ async def test_when_the_person_blocked_the_bot_the_counsellors_are_told(taken):
     await h.deliver()
     assert h.api.sent(GROUP)[-1].text == desk("undeliverable", number=number)
     assert h.api.sent(GROUP)[-1].reply_to == card
+
+
+async def test_photos_are_copied_both_ways_without_showing_who_sent_them(taken):
+    h, number, card = taken
+    await h.send(PERSON, PERSON, None, message_id=77)  # the person sends a photo of a letter
+    await h.deliver()
+    notice, copy = h.api.sent(GROUP)[-2:]
+    assert notice.text == desk("person_sends", number=number) and notice.reply_to == card
+    assert copy.text == f"copy of {PERSON}:77" and copy.reply_to == card
+    assert h.rasa_saw == []  # neither Rasa nor the gateway's "I cannot read photos" reply
+    await h.send(COUNSELLOR, GROUP, None, reply_to=card, message_id=88)  # a form, back to the person
+    await h.deliver()
+    frame, copied = h.api.sent(PERSON)[-2:]
+    assert frame.text == say("relay_media_frame", "ar") and copied.text == f"copy of {GROUP}:88"
+
+
+async def test_without_a_relay_photos_get_the_gateways_reply(Session):
+    async with DeskHarness(Session, Clock.soon(), FakeBotAPI(members=(COUNSELLOR,))) as h:
+        await h.send(PERSON, PERSON, None)
+    assert h.rasa_saw == ["<media reply>"] and h.api.sent(GROUP) == []
