@@ -9,7 +9,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import desk, handlers
 from bot.handlers import Gateway
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient
@@ -96,6 +96,8 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         .build()
     )
     handlers.register(application)
+    if settings.COUNSELLOR_CHAT_ID is not None:  # the counsellors' desk: cases, relay, appointments
+        desk.register(application, settings)
     return application
 
 

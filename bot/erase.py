@@ -18,10 +18,37 @@ Eraser = Callable[[str], int]
 _extra: List[Eraser] = []
 
 
+#: checks that keep a person from the inactivity retention (e.g. an open handoff case); /delete ignores them
+Keeper = Callable[[str], bool]
+_keepers: List[Keeper] = []
+
+
 def register(eraser: Eraser) -> Eraser:
     if eraser not in _extra:
         _extra.append(eraser)
     return eraser
+
+
+def unregister(eraser: Eraser) -> None:
+    """Undo `register` (an application shutting down, tests building several applications)."""
+    if eraser in _extra:
+        _extra.remove(eraser)
+
+
+def register_keeper(keeper: Keeper) -> Keeper:
+    if keeper not in _keepers:
+        _keepers.append(keeper)
+    return keeper
+
+
+def unregister_keeper(keeper: Keeper) -> None:
+    if keeper in _keepers:
+        _keepers.remove(keeper)
+
+
+def kept(person: str) -> bool:
+    """Whether something still needs this person's records although they have been inactive."""
+    return any(keeper(person) for keeper in _keepers)
 
 
 def erase_person(person: str, store: Store, tracker: Optional[TrackerDatabase]) -> Dict[str, int]:

@@ -15,6 +15,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.desk import handle_handoff
 from bot.erase import erase_person
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -99,6 +100,10 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
         await context.bot.send_message(chat.id, unavailable(g.language(user)))
         return
     await send(chat.id, render(replies), context, person)
+    for reply in replies:  # a confirmed request from the handoff form (docs/handoff.md): to the desk
+        handoff = (reply.custom or {}).get("handoff")
+        if isinstance(handoff, dict):
+            await handle_handoff(context, person, chat.id, handoff, request_id=f"update-{update.update_id}")
 
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:

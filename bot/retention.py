@@ -7,7 +7,7 @@ from typing import Dict
 
 from telegram.ext import Application, ContextTypes
 
-from bot.erase import erase_person
+from bot.erase import erase_person, kept
 from bot.handlers import Gateway
 from bot.store import utcnow
 
@@ -16,11 +16,12 @@ DAY = 24 * 60 * 60
 
 
 def apply_retention(gateway: Gateway, now: dt.datetime | None = None) -> Dict[str, int]:
-    """Erases every person inactive since the cut-off, plus tracker conversations the gateway never saw
+    """Erases every person inactive since the cut-off (unless a registered keeper, such as an open
+    handoff case, still needs them), plus tracker conversations the gateway never saw
     (e.g. from before it stored activity), and forgets handled updates older than a day."""
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=gateway.settings.RETENTION_DAYS)
-    people = gateway.store.inactive_people(cutoff)
+    people = [person for person in gateway.store.inactive_people(cutoff) if not kept(person)]
     for person in people:
         erase_person(person, gateway.store, gateway.tracker)
     epoch = cutoff.replace(tzinfo=dt.timezone.utc).timestamp()

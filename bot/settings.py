@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, List, Optional
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from wegweiser.paths import PROJECT_ROOT
 
@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     PSEUDONYM_KEY: SecretStr = Field(min_length=16)
     TELEGRAM_BASE_URL: str = TELEGRAM_API
     COUNSELLOR_CHAT_ID: Optional[int] = None
+    #: Telegram user ids allowed to act on cases besides the group's members: "111,222" or "[111, 222]"
+    COUNSELLOR_IDS: Annotated[List[int], NoDecode] = []
     DATABASE_URL: str = f"sqlite:///{PROJECT_ROOT / '.data' / 'gateway.db'}"
     #: Rasa's tracker store, so /delete and retention can delete a person's conversation events
     TRACKER_DB_URL: Optional[str] = None
@@ -46,6 +48,13 @@ class Settings(BaseSettings):
         if url and url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
             return prefix + str(PROJECT_ROOT / url[len(prefix):])
         return url
+
+    @field_validator("COUNSELLOR_IDS", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.replace("[", " ").replace("]", " ").replace(",", " ").split() if part]
+        return value
 
     @field_validator("WEBHOOK_SECRET")
     @classmethod
