@@ -19,7 +19,7 @@ from bot.desk import handle_handoff
 from bot.erase import erase_person
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.render import DELETE, LANGUAGE, RASA, Outgoing, render
+from bot.render import DELETE, LANGUAGE, LEARNING, RASA, Outgoing, render
 from bot.settings import Settings
 from bot.store import Store
 from bot.texts import language_choices, pick_language, text, unavailable
@@ -84,6 +84,8 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
     metadata = {"language_code": user.language_code} if user.language_code else {}
     if row and row.source:
         metadata["start"] = row.source
+    if row and row.learn_opt_out:
+        metadata["learn_opt_out"] = True
     typing = asyncio.create_task(_typing(context, chat.id))
     try:
         replies = await g.rasa.send(person, message_text, metadata)
@@ -122,7 +124,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parameter:
         g.store.update_person(person, source=parameter)
     language = g.language(update.effective_user)
-    intro = "\n\n".join([text("welcome", language), text("privacy", language, retention_days=g.settings.RETENTION_DAYS)])
+    intro = "\n\n".join([text("welcome", language), text("privacy", language, retention_days=g.settings.RETENTION_DAYS),
+                         text("learning", language, days=g.settings.UNANSWERED_RETENTION_DAYS)])
     await context.bot.send_message(update.effective_chat.id, intro)
     await language_keyboard(update, context)
 
@@ -142,8 +145,17 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/privacy: the privacy notice."""
-    await say(update, context, "privacy", retention_days=gateway(context).settings.RETENTION_DAYS)
+    """/privacy: the privacy notice, with a button to switch keeping not-understood questions off (or on)."""
+    g = gateway(context)
+    person = g.person(update.effective_user)
+    language = g.language(update.effective_user)
+    row = g.store.person(person)
+    notice = "\n\n".join([text("privacy", language, retention_days=g.settings.RETENTION_DAYS),
+                           text("learning", language, days=g.settings.UNANSWERED_RETENTION_DAYS)])
+    opted_out = bool(row and row.learn_opt_out)
+    button = (text("learning_on_button", language), LEARNING + "on") if opted_out else \
+        (text("learning_off_button", language), LEARNING + "off")
+    await send(update.effective_chat.id, [Outgoing(notice, (button,))], context, person)
 
 
 async def counsellor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -204,6 +216,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             g.store.update_person(person, language=code)
             await ask_rasa(update, context, CHOOSE_LANGUAGE.format(code=code))
             return
+    elif data.startswith(LEARNING):
+        off = data[len(LEARNING):] == "off"
+        g.store.update_person(person, learn_opt_out=off)
+        await say(update, context, "learning_off" if off else "learning_on")
+        return
     elif data.startswith(DELETE):
         await confirm_delete(update, context, data[len(DELETE):] == "yes")
         return

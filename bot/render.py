@@ -15,7 +15,7 @@ MAX_TEXT = 4096
 #: Telegram's limit for callback_data, in bytes
 MAX_CALLBACK = 64
 #: callback data prefixes: a Rasa payload, a language choice, the /delete confirmation
-RASA, LANGUAGE, DELETE = "r:", "l:", "d:"
+RASA, LANGUAGE, DELETE, LEARNING = "r:", "l:", "d:", "p:"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+")
 

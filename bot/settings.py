@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT: float = Field(default=15.0, gt=0)
     RETENTION_DAYS: int = Field(default=30, ge=1)
+    #: how long the action server keeps not-understood questions (same variable as on the Rasa side)
+    UNANSWERED_RETENTION_DAYS: int = Field(default=30, ge=1)
     #: send retries after a 5xx or network error from Telegram (a 429 is retried by the rate limiter)
     SEND_RETRIES: int = Field(default=5, ge=0)
     WEBHOOK_URL: Optional[str] = None

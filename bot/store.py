@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 from typing import List, Optional, Tuple
 
-from sqlalchemy import BigInteger, DateTime, String, Text, create_engine, delete, event, select, update
+from sqlalchemy import BigInteger, Boolean, DateTime, String, Text, create_engine, delete, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -57,6 +57,8 @@ class PersonRow(Base):
     source: Mapped[Optional[str]] = mapped_column(String(64))
     #: the message carrying the newest keyboard; a button on any other message is an old one
     keyboard_message: Mapped[Optional[int]] = mapped_column(BigInteger)
+    #: the person switched off keeping their not-understood questions (sent to Rasa as `learn_opt_out`)
+    learn_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 def _touch(session: Session, person: str) -> None:

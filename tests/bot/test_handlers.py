@@ -270,3 +270,26 @@ async def test_logs_hold_no_token_text_or_names(bot, caplog):
     assert "update 1 handled" in logged and "Rasa did not answer" in logged
     for secret in (TOKEN, "geheime", "Amira", "amira_k", str(USER)):
         assert secret not in logged
+
+
+async def test_privacy_lets_a_person_switch_off_keeping_not_understood_questions(bot):
+    application, telegram, rasa = bot
+    await feed(application, message(1, "/privacy"))
+    notice = telegram.sent()[-1]
+    assert text("learning", "de", days=30) in notice["text"]
+    [[button]] = notice["reply_markup"]["inline_keyboard"]
+    assert button["callback_data"] == "p:off"
+    await feed(application, press(2, "p:off", notice_id(telegram)))
+    assert telegram.sent()[-1]["text"] == text("learning_off", "de")
+    await feed(application, message(3, "Was kostet das?"))
+    assert rasa.received[-1]["metadata"]["learn_opt_out"] is True
+    await feed(application, message(4, "/privacy"))
+    [[button]] = telegram.sent()[-1]["reply_markup"]["inline_keyboard"]
+    assert button["callback_data"] == "p:on"  # and it can be switched on again
+    await feed(application, press(5, "p:on", notice_id(telegram)))
+    await feed(application, message(6, "Und das?"))
+    assert "learn_opt_out" not in rasa.received[-1]["metadata"]
+
+
+def notice_id(telegram) -> int:
+    return telegram.next_id
