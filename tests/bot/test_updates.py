@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import time
 
+import pytest
+
 from telegram import Chat, Message, Update, User
 
 from bot.store import Store
@@ -23,8 +25,11 @@ def processor(tmp_path) -> OrderedUpdateProcessor:
     return OrderedUpdateProcessor(store, lambda update: f"p{update.effective_user.id}")
 
 
-async def test_one_chat_is_answered_in_order_and_chats_run_concurrently(tmp_path):
+@pytest.mark.parametrize("writer_thread", [True, False])
+async def test_one_chat_is_answered_in_order_and_chats_run_concurrently(tmp_path, writer_thread):
     proc = processor(tmp_path)
+    if writer_thread:  # as in the application: the store writes in a worker thread
+        await proc.initialize()
     done = []
 
     async def handle(label: str, seconds: float) -> None:
@@ -36,15 +41,19 @@ async def test_one_chat_is_answered_in_order_and_chats_run_concurrently(tmp_path
         proc.process_update(make_update(1, 100), handle("a1", 0.3)),
         proc.process_update(make_update(2, 100), handle("a2", 0.0)),
         proc.process_update(make_update(3, 200), handle("b1", 0.3)),
+        *(proc.process_update(make_update(10 + i, 300), handle(f"c{i}", 0.0)) for i in range(20)),
     )
     elapsed = time.perf_counter() - started
+    await proc.shutdown()
     assert done.index("a1") < done.index("a2")
+    assert [label for label in done if label.startswith("c")] == [f"c{i}" for i in range(20)]
     assert elapsed < 0.55  # chat 200 did not wait for chat 100
     assert len(proc.locks) == 0 and proc.store.unfinished_updates() == []
 
 
 async def test_a_duplicate_update_is_handled_once(tmp_path):
     proc = processor(tmp_path)
+    await proc.initialize()
     calls = []
 
     async def handle() -> None:
