@@ -2,7 +2,8 @@
 
 Writes results/evaluation/report.md with, per language: held-out accuracy and macro F1, a confusion
 matrix image, the misclassified messages; the story test results; optionally cross-validation (CV=1,
-about 3-4 minutes); and the comparison with the previous model — which messages got worse or better.
+three more NLU trainings, several minutes); and the comparison with the previous model — which
+messages got worse or better.
 
 Exits 1 when a language is below its floor (wegweiser/evaluation.py) or more than EVAL_MAX_DROP points
 (default 1) worse than the previous model. The previous model's predictions are the last evaluation that
@@ -191,7 +192,7 @@ def report(scores: Dict[str, LanguageScore], comparison: Optional[Comparison], b
             lines += ["", "```", str(stories["error"]), "```"]
     lines += ["", "## Cross-validation (3 folds over data/nlu)", ""]
     if cv is None:
-        lines.append("Skipped; run `make evaluate CV=1` (about 3-4 minutes more).")
+        lines.append("Skipped; run `make evaluate CV=1` (three more NLU trainings: several minutes).")
     else:
         lines += ["| language | accuracy |", "|---|---|"] + [f"| {l} | {a:.1%} |" for l, a in cv.items()]
     lines += ["", f"Evaluation took {seconds:.0f} s. Command: `make evaluate`."]

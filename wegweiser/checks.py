@@ -14,11 +14,11 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from wegweiser.content import language_codes, read_yaml
 from wegweiser.faq import FAQ_DIR, variations_by_language
-from wegweiser.facts import Centre, Programme, ProgrammeDataError, ValidationError, load_centre, load_programmes
+from wegweiser.facts import Centre, Programme, ProgrammeDataError, ValidationError, load_programmes
 from wegweiser.paths import PROJECT_ROOT, centre_file, content_dir
 from wegweiser.render import placeholder_names, placeholders
 from wegweiser.yamllines import block_scalar_lines, line_of

@@ -30,7 +30,7 @@ def keep_writing(url: str, sender: str, stop: threading.Event, log: list) -> Non
         index += 1
 
 
-def test_messages_sent_during_a_reload_all_get_answers(rasa_services, tmp_path):
+def test_messages_sent_during_a_reload_all_get_answers(rasa_services, tmp_path, capsys):
     url = f"http://127.0.0.1:{rasa_services.rasa_port}"
     token = api_token(rasa_services.data_dir)
     new_model = tmp_path / "new.tar.gz"
@@ -51,6 +51,9 @@ def test_messages_sent_during_a_reload_all_get_answers(rasa_services, tmp_path):
             thread.join(timeout=150)
     assert log and all(answered for *_, answered in log), [entry for entry in log if not entry[3]]
     during = [entry for entry in log if entry[1] < swap_end and entry[2] > swap_start]
+    with capsys.disabled():
+        print(f"\nreload: model swapped in {swap_end - swap_start:.1f} s; {len(log)} messages from {SENDERS} senders, "
+              f"{len(during)} in flight during the swap, all answered (slowest {max(e[2] - e[1] for e in log):.1f} s)")
     assert len(during) >= SENDERS  # every sender had a message in flight while the model was swapped
     assert {entry[0] for entry in log if entry[1] > swap_end}  # and wrote on afterwards
     assert previous_model(rasa_services.data_dir).exists()
