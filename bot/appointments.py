@@ -23,8 +23,10 @@ from bot import cases
 from bot.cases import APPOINTMENT, CANCELLED, CONFIRMED, PROPOSED, REMINDER, TAKEN, Appointment, Case
 from bot.desk import (
     DeskConfig,
+    case_number,
     case_appointments,
     desk_of,
+    done,
     is_counsellor,
     notify_group,
     refresh_card,
@@ -186,7 +188,7 @@ async def propose_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not await is_counsellor(context.bot, d.config, update.effective_user.id):
         raise ApplicationHandlerStop
     parts = (update.effective_message.text or "").split(maxsplit=2)
-    number = int(parts[1].lstrip("#")) if len(parts) > 1 and parts[1].lstrip("#").isdigit() else None
+    number = case_number(parts[1]) if len(parts) > 1 else None
     with d.sessions() as session:
         case = cases.get_case(session, number) if number is not None else None
         if case is None:
@@ -204,10 +206,7 @@ async def propose_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 propose(session, d.config, case, slots)
                 notice = None
         session.commit()
-    if notice:
-        await update.effective_message.reply_text(notice)
-    d.kick()
-    raise ApplicationHandlerStop
+    await done(update, d, notice)
 
 
 async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -216,7 +215,7 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not await is_counsellor(context.bot, d.config, update.effective_user.id):
         raise ApplicationHandlerStop
     args = context.args or []
-    number = int(args[0].lstrip("#")) if args and args[0].lstrip("#").isdigit() else None
+    number = case_number(args[0]) if args else None
     notice = None
     with d.sessions() as session:
         live = _live(session, number) if number is not None else []
@@ -225,10 +224,7 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         for appointment in live:
             cancel(session, d.config, appointment, by_person=False)
         session.commit()
-    if notice:
-        await update.effective_message.reply_text(notice)
-    d.kick()
-    raise ApplicationHandlerStop
+    await done(update, d, notice)
 
 
 async def appointment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

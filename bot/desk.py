@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, NoReturn, Optional, Tuple
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, Update
@@ -80,6 +80,20 @@ class Desk:
 
 def desk_of(context: ContextTypes.DEFAULT_TYPE) -> Desk:
     return context.application.bot_data["desk"]
+
+
+def case_number(word: Optional[str]) -> Optional[int]:
+    """ "#12" or "12" -> 12; anything else -> None."""
+    digits = (word or "").lstrip("#")
+    return int(digits) if digits.isdigit() else None
+
+
+async def done(update: Update, d: Desk, notice: Optional[str]) -> NoReturn:
+    """The end of a counsellor command: the notice (if any) to the desk, delivery kicked, no other handler."""
+    if notice:
+        await update.effective_message.reply_text(notice)
+    d.kick()
+    raise ApplicationHandlerStop
 
 
 # --- the card ----------------------------------------------------------------------------------------

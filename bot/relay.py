@@ -18,8 +18,10 @@ from bot import cases
 from bot.cases import NEW, RELAY, TAKEN, Case
 from bot.desk import (
     DeskConfig,
+    case_number,
     counsellor_label,
     desk_of,
+    done,
     in_desk,
     is_counsellor,
     notify_group,
@@ -122,10 +124,7 @@ async def group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         else:
             notice = media_to_person(session, d.config, case, message.chat_id, message.message_id)
         session.commit()
-    if notice:
-        await update.effective_message.reply_text(notice)
-    d.kick()
-    raise ApplicationHandlerStop
+    await done(update, d, notice)
 
 
 async def reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -134,18 +133,15 @@ async def reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not await is_counsellor(context.bot, d.config, update.effective_user.id):
         raise ApplicationHandlerStop
     text = (update.effective_message.text or "").split(maxsplit=2)
-    if len(text) < 3 or not text[1].lstrip("#").isdigit():
+    if len(text) < 3 or case_number(text[1]) is None:
         await update.effective_message.reply_text(desk("usage_reply"))
         raise ApplicationHandlerStop
-    number = int(text[1].lstrip("#"))
+    number = case_number(text[1])
     with d.sessions() as session:
         case = cases.get_case(session, number)
         notice = desk("no_such_case", number=number) if case is None else to_person(session, d.config, case, text[2])
         session.commit()
-    if notice:
-        await update.effective_message.reply_text(notice)
-    d.kick()
-    raise ApplicationHandlerStop
+    await done(update, d, notice)
 
 
 async def end_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -157,8 +153,8 @@ async def end_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             raise ApplicationHandlerStop
         args = context.args or []
         with d.sessions() as session:
-            if args and args[0].lstrip("#").isdigit():
-                case = cases.get_case(session, int(args[0].lstrip("#")))
+            if args and case_number(args[0]) is not None:
+                case = cases.get_case(session, case_number(args[0]))
             else:
                 case = _replied_case(session, d.config, update)
             if case is None:
