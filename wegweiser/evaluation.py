@@ -48,6 +48,16 @@ def predicted_intent(parse: dict) -> Optional[str]:
     return intent
 
 
+def best_intent(parse: dict) -> Optional[str]:
+    """The answer the person would get if no confidence threshold applied: the highest-ranked intent other
+    than `nlu_fallback` (an under-trained model shows as many fallbacks in `predicted_intent`, not here)."""
+    ranking = [entry.get("name") for entry in parse.get("intent_ranking") or []]
+    intent = next((name for name in ranking if name and name != "nlu_fallback"), None)
+    if intent is None:
+        return predicted_intent(parse)
+    return predicted_intent(dict(parse, intent={"name": intent}))
+
+
 def language_of(text: str) -> str:
     from wegweiser.language import best_guess
 
@@ -154,10 +164,11 @@ def predict(agent, examples: Sequence[Tuple[str, str]]) -> List[Prediction]:
     quiet_rasa()
     loop = asyncio.new_event_loop()
     try:
-        return [
-            {"text": text, "expected": intent, "language": language_of(text),
-             "got": str(predicted_intent(loop.run_until_complete(agent.parse_message(text))))}
-            for intent, text in examples
-        ]
+        predictions = []
+        for intent, text in examples:
+            parse = loop.run_until_complete(agent.parse_message(text))
+            predictions.append({"text": text, "expected": intent, "language": language_of(text),
+                                "got": str(predicted_intent(parse)), "best": str(best_intent(parse))})
+        return predictions
     finally:
         loop.close()

@@ -64,3 +64,15 @@ def test_macro_f1():
     assert macro_f1([("a", "a"), ("b", "b")]) == 1.0
     # a: tp 1, fn 1 -> 2/3; b: tp 1, fp 1 -> 2/3
     assert abs(macro_f1([("a", "a"), ("a", "b"), ("b", "b")]) - 2 / 3) < 1e-9
+
+
+def test_best_intent_skips_the_fallback_and_keeps_the_faq_answer():
+    from wegweiser.evaluation import best_intent, predicted_intent
+
+    parse = {"intent": {"name": "nlu_fallback"},
+             "intent_ranking": [{"name": "nlu_fallback"}, {"name": "faq"}, {"name": "greet"}],
+             "response_selector": {"faq": {"response": {"intent_response_key": "faq/travel_costs"}}}}
+    assert predicted_intent(parse) == "nlu_fallback"
+    assert best_intent(parse) == "faq/travel_costs"
+    assert best_intent({"intent": {"name": "greet"}, "intent_ranking": [{"name": "greet"}]}) == "greet"
+    assert best_intent({"intent": {"name": "nlu_fallback"}, "intent_ranking": []}) == "nlu_fallback"
