@@ -11,6 +11,8 @@ how many were used, and `RASA_INIT_EPOCHS=100 make bench` gives the exact defaul
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Tuple
@@ -63,13 +65,16 @@ def model_predictions(model: Path, heldout: Sequence[Tuple[str, str]]) -> List[P
 
 
 def train_rasa_init(root: Path, tmp: Path, epochs: int = RASA_DEFAULT_EPOCHS) -> Tuple[Path, float]:
-    """Trains the NLU part of the `rasa init` pipeline on data/ (with domain/ for the FAQ responses)."""
-    from rasa.model_training import train_nlu
-
+    """Trains the NLU part of the `rasa init` pipeline on data/ (with domain/ for the FAQ responses), in a
+    process of its own: one that has loaded this project's components trains differently
+    (components/answer_wording.py), and the baseline must get exactly what Rasa gives it."""
     config = write_rasa_init_config(tmp / "config-rasa-init.yml", epochs)
+    out = tmp / "rasa-init-models"
     start = time.monotonic()
-    model = train_nlu(str(config), str(root / "data"), str(tmp / "rasa-init-models"), domain=str(root / "domain"))
-    return Path(model), time.monotonic() - start
+    subprocess.run([str(Path(sys.executable).with_name("rasa")), "train", "nlu", "--config", str(config), "--nlu",
+                    str(root / "data"), "--domain", str(root / "domain"), "--out", str(out), "--fixed-model-name",
+                    "rasa-init", "--quiet"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+    return out / "rasa-init.tar.gz", time.monotonic() - start
 
 
 def nearest_neighbour_predictions(examples: Sequence[Tuple[str, str]], heldout: Sequence[Tuple[str, str]]) -> List[Prediction]:

@@ -12,7 +12,8 @@ Features: TF-IDF of the tokenizer's lemmas (spaCy lookup lemmas, Snowball stems 
 lemma table) and of character n-grams within words of the normalised text (spelling variants, typos,
 compounds). The classifier keeps Rasa's interfaces: it sets `intent` and `intent_ranking`, and for a
 retrieval intent `response_selector[<intent>]` exactly as Rasa's ResponseSelector does, so rules with
-`utter_faq`, test stories and the FallbackClassifier work unchanged.
+`utter_faq`, test stories and the FallbackClassifier work unchanged. It never sees the answers' wording
+(`components/answer_wording.py`), so editing an answer retrains no classifier.
 """
 from __future__ import annotations
 
@@ -36,7 +37,10 @@ from rasa.shared.nlu.constants import TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components import answer_wording
 from components.tokenizer import normalise_arabic_script
+
+answer_wording.install()
 
 logger = logging.getLogger(__name__)
 
@@ -120,12 +124,11 @@ class LinearIntentClassifier(GraphComponent):
         return ["sklearn"]
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[Pipeline] = None, responses: Optional[Dict[str, Any]] = None) -> None:
+                 model: Optional[Pipeline] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
-        self.responses = responses or {}
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -153,15 +156,13 @@ class LinearIntentClassifier(GraphComponent):
             if label and example.get("text"):
                 examples.append(example)
                 labels.append(label)
-        self.responses = {k: v for k, v in training_data.responses.items()
-                          if any(k.startswith(f"utter_{intent}/") for intent in retrieval)}
         if len(set(labels)) < 2:
             logger.debug("LinearIntentClassifier: fewer than two labels, nothing to train")
             return self._resource
         self.model = self._new_model().fit(self.inputs(examples), labels)
         with self._model_storage.write_to(self._resource) as directory:
             with open(directory / "model.pkl", "wb") as handle:
-                pickle.dump({"model": self.model, "responses": self.responses}, handle)
+                pickle.dump({"model": self.model}, handle)
         return self._resource
 
     @classmethod
@@ -171,7 +172,7 @@ class LinearIntentClassifier(GraphComponent):
             with model_storage.read_from(resource) as directory:
                 with open(directory / "model.pkl", "rb") as handle:
                     saved = pickle.load(handle)  # our own model file, written by train()
-            return cls(config, model_storage, resource, saved["model"], saved["responses"])
+            return cls(config, model_storage, resource, saved["model"])
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
 
@@ -212,7 +213,7 @@ class LinearIntentClassifier(GraphComponent):
                 key, confidence = ranking[0]
                 selector[intent] = {
                     "response": {
-                        "responses": self.responses.get(f"utter_{key}"),
+                        "responses": None,  # the answer comes from the domain (utter_action)
                         "confidence": confidence,
                         "intent_response_key": key,
                         "utter_action": f"utter_{key}",

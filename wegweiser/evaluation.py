@@ -42,9 +42,11 @@ def predicted_intent(parse: dict) -> Optional[str]:
     """The answer the person gets: for FAQs the full retrieval intent (`faq/travel_costs`)."""
     intent = (parse.get("intent") or {}).get("name")
     if intent == "faq":
-        key = (((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}).get(
-            "intent_response_key")
-        return key or intent
+        # a ResponseSelector without `retrieval_intent` (Rasa's default) answers under "default", and Rasa's
+        # ActionRetrieveResponse then uses that one
+        selectors = parse.get("response_selector") or {}
+        selected = selectors.get(intent) or selectors.get("default") or {}
+        return (selected.get("response") or {}).get("intent_response_key") or intent
     return intent
 
 

@@ -76,3 +76,13 @@ def test_best_intent_skips_the_fallback_and_keeps_the_faq_answer():
     assert best_intent(parse) == "faq/travel_costs"
     assert best_intent({"intent": {"name": "greet"}, "intent_ranking": [{"name": "greet"}]}) == "greet"
     assert best_intent({"intent": {"name": "nlu_fallback"}, "intent_ranking": []}) == "nlu_fallback"
+
+
+def test_the_answer_of_rasas_default_response_selector_counts():
+    from wegweiser.evaluation import predicted_intent
+
+    parse = {"intent": {"name": "faq"}, "response_selector": {
+        "all_retrieval_intents": ["faq"],
+        "default": {"response": {"intent_response_key": "faq/documents", "utter_action": "utter_faq/documents"}}}}
+    assert predicted_intent(parse) == "faq/documents"
+    assert predicted_intent({"intent": {"name": "faq"}, "response_selector": {}}) == "faq"
