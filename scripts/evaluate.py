@@ -146,6 +146,11 @@ def cross_validation(folds: int = 3) -> Dict[str, float]:
     return {language: right[language] / total[language] for language in sorted(total)}
 
 
+def shown(path: Path) -> Path:
+    """A path as a maintainer would type it: relative to the project when inside it."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -210,7 +215,7 @@ def main() -> int:
             confusion_png(language, predictions, OUT / f"confusion-{language}.png")
     if settings.baseline.exists():
         previous = json.loads(settings.baseline.read_text(encoding="utf-8"))["predictions"]
-        note = f"Previous: the last evaluation that passed ({settings.baseline.relative_to(ROOT) if settings.baseline.is_relative_to(ROOT) else settings.baseline})."
+        note = f"Previous: the last evaluation that passed ({shown(settings.baseline)})."
     elif settings.previous_model.exists():
         previous = predictions_of(settings.previous_model)
         note = f"Previous: {settings.previous_model.name}, evaluated now."
@@ -235,7 +240,7 @@ def main() -> int:
         print(f"vs previous: {len(comparison.worse)} message(s) worse, {len(comparison.better)} better")
     if stories:
         print(f"story tests: {stories['total'] - len(stories['failed'])}/{stories['total']} pass")
-    print(f"report: {(OUT / 'report.md').relative_to(ROOT)}")
+    print(f"report: {shown(OUT / 'report.md')}")
     if problems:
         print("FAILED: " + "; ".join(problems))
         return 1

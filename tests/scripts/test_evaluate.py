@@ -1,0 +1,56 @@
+"""`make evaluate` as a maintainer meets it (scripts/evaluate.py): the report, the images, the exit code, and
+which evaluation becomes the baseline. The model's predictions are given, so no training is needed."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scripts import evaluate
+from tests.wegweiser.test_evaluation import predictions
+
+
+@pytest.fixture()
+def run(monkeypatch, tmp_path):
+    monkeypatch.setattr(evaluate, "OUT", tmp_path / "evaluation")
+    monkeypatch.setenv("MODEL", str(tmp_path / "new.tar.gz"))
+    monkeypatch.setenv("PREVIOUS_MODEL", str(tmp_path / "missing.tar.gz"))
+    monkeypatch.delenv("EVAL_BASELINE", raising=False)
+    monkeypatch.delenv("EVAL_MAX_DROP", raising=False)
+    monkeypatch.setenv("STORIES", "0")
+
+    def run_with(model_predictions: list) -> int:
+        monkeypatch.setattr(evaluate, "predictions_of", lambda model: model_predictions)
+        return evaluate.main()
+
+    return run_with
+
+
+def test_a_deliberately_worse_model_fails_and_lists_what_got_worse(run, tmp_path, capsys):
+    good = predictions("de", 20, 0) + predictions("ar", 20, 0)
+    assert run(good) == 0
+    baseline = tmp_path / "evaluation" / "baseline.json"
+    assert json.loads(baseline.read_text())["predictions"] == good
+    assert (tmp_path / "evaluation" / "confusion-ar.png").stat().st_size > 1000
+
+    worse = [dict(p) for p in good]
+    worse[21]["got"] = "faq/other"  # one Arabic message now wrong: 100 % -> 95 %
+    assert run(worse) == 1
+    report = (tmp_path / "evaluation" / "report.md").read_text()
+    assert "**FAILED**: ar: 5.0 points worse than the previous model (allowed: 1)" in report
+    assert "### Got worse (1)" in report and "| ar | qar1 | faq/topic_1 | faq/topic_1 | faq/other |" in report
+    assert "FAILED: ar: 5.0 points worse" in capsys.readouterr().out
+    assert json.loads(baseline.read_text())["predictions"] == good  # a failed evaluation is not the new baseline
+
+
+def test_a_language_below_its_floor_fails_without_any_previous_model(run):
+    assert run(predictions("de", 20, 0) + predictions("en", 12, 8)) == 1
+
+
+def test_the_allowed_drop_is_configurable(run, monkeypatch):
+    good = predictions("de", 20, 0)
+    assert run(good) == 0
+    worse = [dict(p) for p in good]
+    worse[0]["got"] = "faq/other"
+    monkeypatch.setenv("EVAL_MAX_DROP", "5")
+    assert run(worse) == 0
