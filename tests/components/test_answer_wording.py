@@ -14,16 +14,9 @@ from rasa.shared.nlu.constants import RESPONSE
 from components import answer_wording
 from components.linear import LinearIntentClassifier
 from components.tokenizer import MultilingualSpacyTokenizer
+from tests.components.test_linear import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
-
-EXAMPLES = {
-    "greet": ["hallo", "hello there", "good morning", "guten tag", "hi", "servus zusammen"],
-    "faq/travel_costs": ["who pays the ticket", "wer bezahlt das flugticket", "is the flight paid",
-                         "bekomme ich ein ticket", "do you pay for the bus", "zahlt ihr den zug"],
-    "faq/documents": ["which documents do I need", "welche dokumente brauche ich", "what papers are needed",
-                      "brauche ich einen pass", "do I need my passport", "welche unterlagen brauche ich"],
-}
 
 
 def write_project(folder: Path, answer: str = "The programme pays the ticket.", extra_example: str = "") -> Path:
