@@ -3,7 +3,7 @@ model size and load time, Rasa server memory, REST latency, and the Telegram gat
 with 50 simulated people (bench/gateway.py).
 
 Prints a table and writes bench/latest.json. Figures, not pass/fail: targets are compared in the
-README. Runs everything on loopback: its own Rasa and action servers on free ports. Takes about 2 h 30 min
+README. Runs everything on loopback: its own Rasa and action servers on free ports. Takes about 2 h 45 min
 on an idle 2-core machine, most of it training the `rasa init` baseline with Rasa's defaults (100 epochs of
 DIET and of the ResponseSelector); `RASA_INIT_EPOCHS=20 make bench` took 32 min (2026-12-06) and says so in
 the table. A machine shared with other jobs takes up to 2.5 times as long.
