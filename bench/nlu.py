@@ -3,10 +3,10 @@ Rasa's default `rasa init` pipeline trained on the same data, and a TF-IDF neare
 
 Accuracy counts the full retrieval intent (`faq/travel_costs`), i.e. the answer a person would get.
 
-Rasa's default trains DIET and the ResponseSelector for 100 epochs each. On the idle 2-core bench machine one
-epoch of the two takes about 95 s with this data (10,400 examples, 64,000 sparse features; DIET 56 s of it; 175 s when
-the machine was shared), so the exact default takes about 2 h 35 min. `RASA_INIT_EPOCHS=20 make bench` trains both for 20 epochs
-instead (28 min on 2026-12-06); the table's row then says "20 of 100 epochs", so a shortened baseline is never
+Rasa's default trains DIET and the ResponseSelector for 100 epochs each. On the idle 2-core bench machine that
+took 2 h 7 min with this data (10,400 examples, 64,000 sparse features; 2026-12-06: DIET 41-56 s per epoch, the
+ResponseSelector 22-35 s; up to 2.5 times as long when the machine is shared). `RASA_INIT_EPOCHS=20 make bench` trains
+both for 20 epochs instead (28 min on 2026-12-06); the table's row then says "20 of 100 epochs", so a shortened baseline is never
 mistaken for Rasa's default.
 """
 from __future__ import annotations
