@@ -70,3 +70,18 @@ def test_nothing_is_kept_when_the_person_opted_out(dispatcher, data_dir):
     asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
     assert dispatcher.messages  # still answered
     assert all_questions(data_dir / "unanswered.db") == []
+
+
+def test_every_not_understood_reply_names_the_emergency_number(dispatcher):
+    """A crisis in words the classifier and the term list miss still meets the emergency number."""
+    from wegweiser.content import load_safety
+
+    number = load_safety()["numbers"]["emergency_number"]
+    miss = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    for language in ("de", "en", "ar", "fa", "ru", "tr"):
+        for events in ([], [miss, miss]):
+            dispatcher.messages.clear()
+            tracker = make_tracker("hmm ??", intent="nlu_fallback", ranking=["payout"],
+                                   slots={"language": language}, events=events)
+            asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+            assert number in dispatcher.messages[0]["text"], (language, events)

@@ -45,3 +45,32 @@ def test_other_payloads_are_left_alone():
     msg = message('/choose_language{"language":"en"}', intent="choose_language")
     TopicPayloads().process([msg])
     assert msg.get("intent")["name"] == "choose_language"
+
+
+#: New wordings of each kind of crisis (not copied from the term list or the training data): wanting to die,
+#: self-harm, poisoning or pills, weapons, strangling, an attack now, seizures, heavy bleeding, fainting.
+UNSEEN_CRISES = [
+    "ich habe seit Wochen keinen Grund mehr zu leben", "mein Mann würgt mich jeden Abend",
+    "mein Kind hat einen Krampfanfall", "ein Nachbar steht mit einem Messer vor der Tür",
+    "there is nothing to live for here", "my roommate swallowed pills an hour ago",
+    "my little brother is having a seizure", "someone attacked me at the station",
+    "والله بدي اموت من هالعيشة", "رح اقطع عروقي الليلة", "جاري معه سكين وعم يصرخ", "ابني ينزف من راسه",
+    "میخوام بمیرم دیگه", "شوهرم با چاقو تهدید می‌کند", "بچه‌ام تشنج کرده و تب دارد",
+    "мне незачем жить дальше", "сосед с ножом в коридоре", "у отца судороги",
+    "kardeşim bıçakla kapıda bekliyor", "babam zehir içti", "adam beni öldüreceğini söyledi",
+]
+
+
+@pytest.mark.parametrize("text", UNSEEN_CRISES)
+def test_crisis_terms_cover_each_kind_of_crisis_in_other_words(text):
+    assert CrisisTerms.from_content().match(text), text
+
+
+#: Everyday uses of the same words must not trigger the crisis answer.
+@pytest.mark.parametrize("text", [
+    "imam bayıldı tarifi lazım", "Darf ich ein Messer im Koffer mitnehmen?", "can I take a knife in my luggage",
+    "ich möchte nicht mehr in Deutschland leben", "ما بدي عيش بألمانيا بعد", "Almanya'da yaşamak istemiyorum",
+    "the counsellor is not answering", "المستشار ما عم يرد",
+])
+def test_everyday_uses_of_crisis_words_are_not_crises(text):
+    assert CrisisTerms.from_content().match(text) is None
