@@ -22,6 +22,8 @@ from components.tokenizer import normalise_arabic_script
 from wegweiser.content import load_safety
 
 CRISIS_INTENT = "crisis"
+#: Arabic writes "and" and "so" joined to the next word ("وما عم يصحى", "فبدي اموت"): a term also matches after them.
+ARABIC_CONJUNCTION = r"(?:و|ف)?"
 
 
 def _normalise(text: str) -> str:
@@ -35,7 +37,7 @@ class CrisisTerms:
     def __init__(self, terms: List[str]) -> None:
         self._terms = sorted({_normalise(t).strip() for t in terms if t and str(t).strip()})
         self._pattern = re.compile(
-            r"(?<!\w)(" + "|".join(re.escape(t) for t in self._terms) + r")", re.UNICODE
+            r"(?<!\w)" + ARABIC_CONJUNCTION + r"(" + "|".join(re.escape(t) for t in self._terms) + r")", re.UNICODE
         ) if self._terms else None
 
     @classmethod

@@ -66,7 +66,8 @@ def whitespace_config(tmp: Path) -> Path:
     return path
 
 
-def evaluate(model: str, test, language_of):
+def evaluate(model: str, test, language_of, record=None):
+    """Right and total per language; `record`, a list, also receives (expected, got, language, text) per message."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
@@ -80,6 +81,8 @@ def evaluate(model: str, test, language_of):
         language = language_of(text)
         total[language] += 1
         right[language] += got == intent
+        if record is not None:
+            record.append((intent, got, language, text))
     loop.close()
     return right, total
 

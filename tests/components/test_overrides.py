@@ -74,3 +74,8 @@ def test_crisis_terms_cover_each_kind_of_crisis_in_other_words(text):
 ])
 def test_everyday_uses_of_crisis_words_are_not_crises(text):
     assert CrisisTerms.from_content().match(text) is None
+
+
+@pytest.mark.parametrize("text", ["ابني بلع دوا كتير وما عم يصحى", "تعبت فبدي اموت", "وبدي اموت"])
+def test_arabic_terms_match_after_a_joined_and_or_so(text):
+    assert CrisisTerms.from_content().match(text), text

@@ -54,3 +54,23 @@ def test_the_allowed_drop_is_configurable(run, monkeypatch):
     worse[0]["got"] = "faq/other"
     monkeypatch.setenv("EVAL_MAX_DROP", "5")
     assert run(worse) == 0
+
+
+def test_crisis_recall_counts_crisis_messages_per_language_and_lists_the_misses():
+    records = [("crisis", "crisis", "ar", "a1"), ("crisis", "nlu_fallback", "ar", "a2"),
+               ("crisis", "crisis", "de", "d1"), ("greet", "crisis", "de", "d2"), ("faq/x", "faq/x", "en", "e1")]
+    caught, missed = evaluate.crisis_recall(records)
+    assert caught == {"ar": (1, 2), "de": (1, 1)}  # a false crisis (d2) is not a caught one; en has none
+    assert missed == [("ar", "a2", "nlu_fallback")]
+
+
+def test_cross_validation_reports_crisis_recall_and_the_missed_messages(run, tmp_path, monkeypatch):
+    cv = evaluate.CrossValidation({"ar": 0.9, "de": 0.8}, {"ar": (9, 10), "de": (4, 4)},
+                                  [("ar", "رسالة | فيها خط", "nlu_fallback")])
+    monkeypatch.setattr(evaluate, "cross_validation", lambda: cv)
+    monkeypatch.setenv("CV", "1")
+    run(predictions("de", 20, 0))
+    report = (tmp_path / "evaluation" / "report.md").read_text()
+    assert "| ar | 90.0% |" in report
+    assert "| ar | 9 | 10 | 90% |" in report and "| de | 4 | 4 | 100% |" in report
+    assert "| ar | رسالة \\| فيها خط | nlu_fallback |" in report
