@@ -79,3 +79,32 @@ def test_everyday_uses_of_crisis_words_are_not_crises(text):
 @pytest.mark.parametrize("text", ["ابني بلع دوا كتير وما عم يصحى", "تعبت فبدي اموت", "وبدي اموت"])
 def test_arabic_terms_match_after_a_joined_and_or_so(text):
     assert CrisisTerms.from_content().match(text), text
+
+
+@pytest.mark.parametrize("language", ["de", "en", "ar", "fa", "ru", "tr"])
+def test_every_language_has_life_terms_and_places(language):
+    safety = load_safety()
+    guard = CrisisTerms.from_content()
+    assert safety["life_terms"][language] and safety["places"][language]
+    for term in safety["life_terms"][language]:
+        assert guard.match(f"… {term} …"), term
+        for place in safety["places"][language]:
+            assert guard.match(f"{term} {place}") is None, (term, place)
+
+
+@pytest.mark.parametrize("text", [
+    "ich will nicht mehr leben, alles ist sinnlos", "I just don't want to live anymore, I'm so tired",
+    "والله ما بدي عيش، تعبت", "نمی‌خواهم زندگی کنم، خسته‌ام", "я не хочу жить, всё бессмысленно",
+    "artık yaşamak istemiyorum, çok yoruldum",
+])
+def test_not_wanting_to_live_is_a_crisis(text):
+    assert CrisisTerms.from_content().match(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "I don't want to live in Germany anymore, I want to go home", "here I don't want to live any more",
+    "ما بدي عيش بهالبلد، بدي ارجع", "в Германии жить не хочу, хочу домой", "burada yaşamak istemiyorum",
+    "نمی‌خواهم در آلمان زندگی کنم", "ich will nicht mehr leben hier, ich will zurück",
+])
+def test_not_wanting_to_live_somewhere_is_a_plan_not_a_crisis(text):
+    assert CrisisTerms.from_content().match(text) is None
