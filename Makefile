@@ -22,7 +22,7 @@ help:
 	@echo "make test   - all tests (data validation, unit and REST tests, test stories, held-out NLU)"
 	@echo "make train  - retrain when the training data changed"
 	@echo "make validate - check training data, responses and programme data"
-	@echo "make bench  - NLU accuracy vs baselines, training, load, memory, REST and gateway latency (~2 h 10 min on 2 idle cores, mostly the rasa init baseline; RASA_INIT_EPOCHS=20 make bench: ~30 min)"
+	@echo "make bench  - NLU accuracy vs baselines, training, load, memory, REST and gateway latency (1 h 40 min-2 h 10 min on 2 idle cores, mostly the rasa init baseline; RASA_INIT_EPOCHS=20 make bench: ~30 min)"
 	@echo "make new-faq NAME=topic [GROUP=money] - scaffold a new FAQ (examples + answers, all languages)"
 	@echo "make evaluate - held-out report (results/evaluation/report.md), compared with the previous model"
 	@echo "make reload / make rollback - put the trained / the previous model into the running server"

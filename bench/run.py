@@ -3,8 +3,8 @@ model size and load time, Rasa server memory, REST latency, and the Telegram gat
 with 50 simulated people (bench/gateway.py).
 
 Prints a table and writes bench/latest.json. Figures, not pass/fail: targets are compared in the
-README. Runs everything on loopback: its own Rasa and action servers on free ports. Took 2 h 10 min
-on an idle 2-core machine (2026-12-06), most of it training the `rasa init` baseline with Rasa's defaults (100 epochs of
+README. Runs everything on loopback: its own Rasa and action servers on free ports. Took 2 h 10 min and
+1 h 37 min in two runs on an idle 2-core machine (2026-12-06), most of it training the `rasa init` baseline with Rasa's defaults (100 epochs of
 DIET and of the ResponseSelector); `RASA_INIT_EPOCHS=20 make bench` took 32 min (2026-12-06) and says so in
 the table. A machine shared with other jobs takes up to 2.5 times as long.
 """
