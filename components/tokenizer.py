@@ -26,14 +26,8 @@ from components.lemmas import LemmaTable
 from wegweiser.content import default_language, language_codes
 from wegweiser.language import dominant_script, detect
 from wegweiser.paths import PROJECT_ROOT
+from wegweiser.words import normalise_arabic_script  # noqa: F401 (re-exported for the components)
 
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-                                  "ة": "ه", "ۀ": "ه", "ؤ": "و", "ئ": "ی"})
-
-
-def normalise_arabic_script(word: str) -> str:
-    return _ARABIC_MARKS.sub("", word).translate(_ARABIC_VARIANTS)
 
 
 #: Snowball stemmer names of the languages whose spaCy pipeline has no lemma table

@@ -18,15 +18,34 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from wegweiser.content import language_codes, read_yaml
 from wegweiser.faq import FAQ_DIR, variations_by_language
-from wegweiser.facts import Centre, Programme, ProgrammeDataError, ValidationError, load_programmes
+from wegweiser.facts import (Centre, Programme, ProgrammeDataError, Source, ValidationError, load_programmes,
+                             load_sources_from, source_date)
 from wegweiser.paths import PROJECT_ROOT, centre_file, content_dir
 from wegweiser.render import placeholder_names, placeholders
 from wegweiser.yamllines import block_scalar_lines, line_of
 
 PLACEHOLDER = re.compile(r"\{[a-z0-9_]+\}")
 #: placeholders filled by the actions themselves rather than from content
-ACTION_PLACEHOLDERS = {"as_of"}
+ACTION_PLACEHOLDERS = {"as_of", "publishers", "date", "checked"}
 DEFAULT_MAX_AGE_DAYS = 180
+#: a source whose own date is older than this is reported (SOURCE_MAX_AGE_DAYS), about two years
+DEFAULT_SOURCE_MAX_AGE_DAYS = 730
+#: pairs of country lists no country may be on both of: a contradiction the rules could not resolve
+#: (StarthilfePlus presupposes start-up aid, which the reduced programme for visa-free countries and EU
+#: citizens never get; EURP is for third-country nationals)
+CONTRADICTORY_LISTS = (
+    ("reag_visa_free_countries", "shp_regular_countries"),
+    ("reag_visa_free_countries", "shp_reduced_countries"),
+    ("reag_visa_free_countries", "shp_housing_countries"),
+    ("reag_visa_free_countries", "reag_startup_aid_confirmed_countries"),
+    ("reag_excluded_countries", "reag_startup_aid_confirmed_countries"),
+    ("reag_excluded_countries", "shp_regular_countries"),
+    ("reag_excluded_countries", "shp_reduced_countries"),
+    ("reag_excluded_countries", "shp_housing_countries"),
+    ("reag_excluded_countries", "eurp_countries"),
+    ("reag_excluded_countries", "reag_visa_free_countries"),
+    ("shp_regular_countries", "shp_reduced_countries"),
+)
 #: what `make new-faq` writes where a maintainer still has to write something
 SCAFFOLD_MARKER = "FILL IN"
 
@@ -128,13 +147,36 @@ def _schema_problems(model: type, path: Path) -> List[Problem]:
     return []
 
 
-def check_programme_files(folder: Optional[Path] = None, sources_file: Optional[Path] = None,
-                          max_age_days: int = DEFAULT_MAX_AGE_DAYS, today: Optional[dt.date] = None) -> List[Problem]:
-    """Schema, unknown sources, duplicate ids and stale facts, each at its line in its file."""
-    folder = folder or content_dir() / "programmes"
-    sources = set(read_yaml(sources_file or content_dir() / "sources.yml")["sources"])
-    limit = (today or dt.date.today()) - dt.timedelta(days=max_age_days)
+def check_sources(path: Optional[Path] = None) -> List[Problem]:
+    """content/sources.yml: each source with a URL, a publisher and its own date (or `undated`)."""
+    path = path or content_dir() / "sources.yml"
     problems: List[Problem] = []
+    for key, data in (read_yaml(path).get("sources") or {}).items():
+        line = line_of(path, ("sources", key))
+        if not isinstance(data, dict):
+            problems.append(Problem(_rel(path), f"{key}: write {{url: ..., publisher: ..., date: ...}}", line=line))
+            continue
+        try:
+            Source.parse_obj(data)
+        except ValidationError as error:
+            what = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            problems.append(Problem(_rel(path), f"{key}: {what} — every source needs url, publisher and its own "
+                                    "date as printed on it (YYYY-MM-DD, YYYY-MM, YYYY) or `undated`", line=line))
+    return problems
+
+
+def check_programme_files(folder: Optional[Path] = None, sources_file: Optional[Path] = None,
+                          max_age_days: int = DEFAULT_MAX_AGE_DAYS, today: Optional[dt.date] = None,
+                          source_max_age_days: int = DEFAULT_SOURCE_MAX_AGE_DAYS) -> List[Problem]:
+    """Schema, unknown sources, duplicate ids, stale facts, old or undated sources, unverified facts and
+    contradictory country lists, each at its line in its file."""
+    folder = folder or content_dir() / "programmes"
+    source_table = load_sources_from(sources_file or content_dir() / "sources.yml")
+    sources = set(source_table)
+    limit = (today or dt.date.today()) - dt.timedelta(days=max_age_days)
+    source_limit = (today or dt.date.today()) - dt.timedelta(days=source_max_age_days)
+    problems: List[Problem] = []
+    lists: Dict[str, Tuple[Path, str, set]] = {}
     seen: Dict[str, Path] = {}
     for path in sorted(folder.glob("*.yml")):
         schema = _schema_problems(Programme, path)
@@ -155,6 +197,30 @@ def check_programme_files(folder: Optional[Path] = None, sources_file: Optional[
                 problems.append(Problem(_rel(path), f"facts.{key} was last checked {fact.checked} (more than "
                                         f"{max_age_days} days ago) — check its sources, then update its checked date",
                                         "warning", line=line_of(path, ("facts", key, "checked"))))
+            if unknown:
+                continue
+            fact_line = line_of(path, ("facts", key))
+            own = source_date(fact, source_table)
+            if own is None:
+                problems.append(Problem(_rel(path), f"facts.{key}: every source is undated — answers say "
+                                        "\"page without a date\"; find a dated source if there is one", "warning",
+                                        fact_line))
+            elif own.latest < source_limit:
+                problems.append(Problem(_rel(path), f"facts.{key}: its newest source dates from "
+                                        f"{own.earliest:%Y-%m} (more than {source_max_age_days} days ago) — look for a "
+                                        "current source", "warning", fact_line))
+            if fact.status != "verified":
+                problems.append(Problem(_rel(path), f"facts.{key} is {fact.status} ({fact.note or 'no note'}) — "
+                                        "answers hedge it; confirm it with an official source", "warning", fact_line))
+            if fact.kind == "countries":
+                lists[f"{programme.id}_{key}"] = (path, key, set(fact.value))
+    for first, second in CONTRADICTORY_LISTS:
+        if first in lists and second in lists:
+            both = sorted(lists[first][2] & lists[second][2])
+            if both:
+                path, key, _ = lists[second]
+                problems.append(Problem(_rel(path), f"facts.{key}: {', '.join(both)} also in {first} — a country "
+                                        "cannot be on both lists; check the sources", line=line_of(path, ("facts", key))))
     return problems
 
 
@@ -232,8 +298,13 @@ def check_scaffold(paths: Optional[List[Path]] = None) -> List[Problem]:
     return problems
 
 
-def run_all(max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> List[Problem]:
-    problems = check_programme_files(max_age_days=max_age_days) + check_centre()
+def run_all(max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+            source_max_age_days: int = DEFAULT_SOURCE_MAX_AGE_DAYS) -> List[Problem]:
+    problems = check_sources()
+    if problems:
+        return problems
+    problems = check_programme_files(max_age_days=max_age_days, source_max_age_days=source_max_age_days)
+    problems += check_centre()
     if any(p.severity == "error" for p in problems):
         return problems
     load_programmes()  # the loader's own cross-file checks
@@ -283,8 +354,9 @@ def check_handoff_texts(path: Optional[Path] = None) -> List[Problem]:
 
 def main() -> int:
     max_age = int(os.environ.get("FACT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS))
+    source_max_age = int(os.environ.get("SOURCE_MAX_AGE_DAYS", DEFAULT_SOURCE_MAX_AGE_DAYS))
     try:
-        problems = run_all(max_age)
+        problems = run_all(max_age, source_max_age)
     except ProgrammeDataError as error:
         problems = [Problem("content/programmes", f"{line} — fix it") for line in str(error).splitlines()]
     for problem in problems:

@@ -1,12 +1,15 @@
-"""Programme facts: the schema of content/programmes/*.yml and content/centre.yml, and their loading.
+"""Programme facts: the schema of content/programmes/*.yml, content/sources.yml and content/centre.yml.
 
-Every fact carries its sources and the date it was last checked; `verified: false` marks facts whose
-sources conflict or are not current, and answers built from them hedge. Loading validates everything
-and reports each problem with its file and fact, so a maintainer's typo fails loudly at start-up.
+Every fact carries its sources, the date it was last checked and its status (verified: an official
+source says so; probable: press or NGO sources only; unverified: sources conflict, are cut off or not
+current — answers built from it hedge). Every source carries its own date as printed on it (or says it is
+undated): answers say how current a fact is from that date, never from the day it was typed in. Loading
+validates everything and reports each problem with its file and fact, so a typo fails loudly at start-up.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -20,6 +23,8 @@ from wegweiser.content import read_yaml
 from wegweiser.paths import centre_file, content_dir
 
 KINDS = ("eur", "number", "date", "text", "countries")
+STATUSES = ("verified", "probable", "unverified")
+UNDATED = "undated"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -43,11 +48,24 @@ class Fact(BaseModel):
     kind: str
     sources: List[str] = Field(..., min_items=1)
     checked: dt.date
-    verified: bool = True
+    status: str
     note: Optional[str] = None
+    #: for country lists: false when the source's list is known to be incomplete (the rules then never
+    #: conclude anything from a country's absence)
+    complete: bool = True
 
     class Config:
         extra = "forbid"
+
+    @property
+    def verified(self) -> bool:
+        return self.status == "verified"
+
+    @validator("status")
+    def _known_status(cls, status: str) -> str:  # noqa: N805
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+        return status
 
     @validator("kind")
     def _known_kind(cls, kind: str) -> str:  # noqa: N805
@@ -65,8 +83,8 @@ class Fact(BaseModel):
             isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in items
         ):
             raise ValueError(f"{kind} values must be non-negative numbers, got {value!r}")
-        if kind == "eur" and isinstance(value, list) and values.get("verified", True):
-            raise ValueError("several amounts are only allowed for facts marked verified: false")
+        if kind == "eur" and isinstance(value, list) and values.get("status") == "verified":
+            raise ValueError("several amounts are only allowed for facts whose status is not verified")
         if kind == "date" and not isinstance(value, dt.date):
             raise ValueError(f"date values are written YYYY-MM-DD, got {value!r}")
         if kind == "countries":
@@ -76,6 +94,62 @@ class Fact(BaseModel):
         if kind == "text" and not all(isinstance(v, str) and v.strip() for v in items):
             raise ValueError("text values must be non-empty strings")
         return values
+
+
+@dataclass(frozen=True)
+class SourceDate:
+    """A source's own date, as precise as the source prints it (year; year and month; or a day)."""
+
+    year: int
+    month: Optional[int] = None
+    day: Optional[int] = None
+
+    @property
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        """The last day the date can mean: a source of "2024" may be from 31 December 2024."""
+        if self.day:
+            return self.earliest
+        if self.month:
+            return (dt.date(self.year + self.month // 12, self.month % 12 + 1, 1) - dt.timedelta(days=1))
+        return dt.date(self.year, 12, 31)
+
+
+def parse_source_date(value: Any) -> Optional[SourceDate]:
+    """`2024-04-08`, `2023-03`, `2024` or `undated` (None); anything else raises ValueError."""
+    if isinstance(value, dt.date):
+        return SourceDate(value.year, value.month, value.day)
+    if isinstance(value, int) and 1900 < value < 2200:
+        return SourceDate(value)
+    text = str(value).strip()
+    if text == UNDATED:
+        return None
+    parts = text.split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+        return SourceDate(int(parts[0]), int(parts[1]))
+    raise ValueError(f"date must be YYYY-MM-DD, YYYY-MM, YYYY or {UNDATED!r}, got {value!r}")
+
+
+class Source(BaseModel):
+    url: str
+    publisher: str
+    #: the source's own date; written `undated` when the page prints none (never left out)
+    date: Any
+
+    class Config:
+        extra = "forbid"
+
+    @validator("date", pre=True)
+    def _date(cls, value: Any) -> Any:  # noqa: N805
+        parse_source_date(value)
+        return value
+
+    @property
+    def own_date(self) -> Optional[SourceDate]:
+        return parse_source_date(self.date)
 
 
 class Programme(BaseModel):
@@ -147,10 +221,27 @@ def load_programmes_from(folder: Path, known_sources: Optional[set] = None) -> D
     return programmes
 
 
+def load_sources_from(path: Path) -> Dict[str, Source]:
+    problems: List[str] = []
+    sources: Dict[str, Source] = {}
+    for key, data in (read_yaml(path).get("sources") or {}).items():
+        try:
+            sources[key] = _validate(Source, data, f"{path}: sources.{key}")
+        except ProgrammeDataError as error:
+            problems.append(str(error))
+    if problems:
+        raise ProgrammeDataError("\n".join(problems))
+    return sources
+
+
+@lru_cache(maxsize=None)
+def load_sources() -> Dict[str, Source]:
+    return load_sources_from(content_dir() / "sources.yml")
+
+
 @lru_cache(maxsize=None)
 def load_programmes() -> Dict[str, Programme]:
-    sources = set(read_yaml(content_dir() / "sources.yml")["sources"])
-    return load_programmes_from(content_dir() / "programmes", sources)
+    return load_programmes_from(content_dir() / "programmes", set(load_sources()))
 
 
 @lru_cache(maxsize=None)
@@ -172,3 +263,21 @@ def stale_facts(max_age_days: int, today: Optional[dt.date] = None) -> Dict[str,
     """Facts last checked longer ago than `max_age_days`."""
     limit = (today or dt.date.today()) - dt.timedelta(days=max_age_days)
     return {name: fact for name, fact in all_facts().items() if fact.checked < limit}
+
+
+def source_date(fact: Fact, sources: Optional[Dict[str, Source]] = None) -> Optional[SourceDate]:
+    """How current a fact is: the newest own date among its sources (None when all are undated)."""
+    sources = sources if sources is not None else load_sources()
+    dates = [d for d in (sources[key].own_date for key in fact.sources if key in sources) if d]
+    return max(dates, key=lambda d: d.latest) if dates else None
+
+
+def old_sourced_facts(max_age_days: int, today: Optional[dt.date] = None) -> Dict[str, Fact]:
+    """Facts whose newest source is older than `max_age_days` (undated sources are not counted here)."""
+    limit = (today or dt.date.today()) - dt.timedelta(days=max_age_days)
+    found = {}
+    for name, fact in all_facts().items():
+        date = source_date(fact)
+        if date is not None and date.latest < limit:
+            found[name] = fact
+    return found

@@ -10,21 +10,20 @@ from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from wegweiser.content import default_language, read_yaml
-from wegweiser.eligibility import APPLIES, MAY_APPLY, Assessment, Line, ProgrammeResult, as_of, total
-from wegweiser.facts import all_facts, load_programmes
+from wegweiser.eligibility import APPLIES, MAY_APPLY, Assessment, Line, ProgrammeResult, total
+from wegweiser.facts import load_programmes
 from wegweiser.paths import content_dir
-from wegweiser.render import country_name, format_eur, template_values
+from wegweiser.render import country_name, currency_statement, format_eur, template_values
 
 
 #: placeholders the lookup fills itself, besides the programme facts and the centre's details
 TEXT_PLACEHOLDERS = frozenset({"country", "countries", "family", "programme", "label", "adults", "children",
                                "adult_unit", "child_unit", "total", "age", "unit", "cap", "capped", "state",
-                               "as_of", "example_month"})
+                               "as_of"})
 
 
 @lru_cache(maxsize=None)
@@ -112,10 +111,9 @@ def render(assessment: Assessment, language: str) -> str:
     values = dict(template_values(language))
     country = country_name(person.country, language) if person.country else ""
     values.update(country=country, state=person.state or "")
-    month = all_facts()["hamburg_syria_example_month"].value
-    values["example_month"] = format_skeleton("yMMMM", month, locale=language)
     names = {p.id: p.name for p in load_programmes().values()}
-    blocks: List[str] = []
+    # what the person could lose comes before anything else
+    blocks: List[str] = [text("warnings", key, language, values) for key in assessment.warnings]
     if person.country and person.family_known:
         family = family_phrase(person.adults, person.children or 0, language)
         blocks.append(text("answer", "intro_family", language, {"family": family, "country": country}))
@@ -137,8 +135,8 @@ def render(assessment: Assessment, language: str) -> str:
         blocks.append("\n".join(rows))
     if assessment.results:
         blocks.append(text("answer", "next_steps", language, values))
-    date = as_of(assessment)
-    if date is not None:
-        values["as_of"] = format_date(date, format="long", locale=language)
+    statement = currency_statement(assessment.facts, language)
+    if statement is not None:
+        values["as_of"] = statement
         blocks.append(text("answer", "closing", language, values))
     return "\n\n".join(blocks)

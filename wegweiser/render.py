@@ -12,12 +12,12 @@ from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Set
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
 from wegweiser.content import load_languages, load_safety, message
-from wegweiser.facts import Fact, all_facts, load_centre
+from wegweiser.facts import Fact, SourceDate, all_facts, load_centre, load_sources, source_date
 from wegweiser.unanswered import Settings as unanswered_settings_type
 
 unanswered_settings = unanswered_settings_type.from_env
@@ -93,11 +93,50 @@ def placeholders(template: str) -> Set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def as_of(names: Iterable[str]) -> Optional[dt.date]:
-    """The oldest `checked` date among the programme facts named; None if none is a programme fact."""
+def format_source_date(date: SourceDate, language: str) -> str:
+    """A source's own date as precisely as the source gives it: "8 April 2024", "March 2023", "2024"."""
+    if date.day:
+        return format_date(date.earliest, format="long", locale=language)
+    if date.month:
+        return format_skeleton("yMMMM", date.earliest, locale=language)
+    return format_skeleton("y", date.earliest, locale=language)
+
+
+#: at most this many publishers are named in one "Source: …" sentence
+MAX_PUBLISHERS = 3
+
+
+def currency_statement(names: Iterable[str], language: str) -> Optional[str]:
+    """Where the programme facts named come from and how current they are, from the sources' OWN dates.
+
+    "Source: BAMF, returningfromgermany.de, as of April 2024." — the date is the oldest among the facts
+    (each fact counts with its newest source), so an answer never looks more current than its weakest
+    fact. When every source is undated, it says so and gives the day the facts were last checked.
+    None when no programme fact is named.
+    """
     facts = all_facts()
-    dates = [facts[name].checked for name in names if name in facts]
-    return min(dates) if dates else None
+    used = [facts[name] for name in sorted(set(names)) if name in facts]
+    if not used:
+        return None
+    sources = load_sources()
+    count: Dict[str, int] = {}
+    for fact in used:
+        for key in fact.sources:
+            publisher = sources[key].publisher
+            count[publisher] = count.get(publisher, 0) + 1
+    publishers = format_list(sorted(count, key=lambda p: (-count[p], p))[:MAX_PUBLISHERS], locale=language)
+    dates = [d for d in (source_date(fact, sources) for fact in used) if d is not None]
+    if dates:
+        oldest = min(dates, key=lambda d: d.earliest)
+        text = message("source_dated", language, {"publishers": publishers,
+                                                  "date": format_source_date(oldest, language)})
+    else:
+        checked = min(fact.checked for fact in used)
+        text = message("source_undated", language, {"publishers": publishers,
+                                                    "checked": format_date(checked, format="long", locale=language)})
+    if any(not fact.verified for fact in used):
+        text += " " + message("some_unconfirmed", language)
+    return text
 
 
 def uses_unverified(names: Iterable[str]) -> bool:
@@ -125,5 +164,5 @@ def placeholder_names() -> List[str]:
     """The names of all placeholders, without rendering anything."""
     return sorted(
         list(all_facts()) + list(CENTRE_PLACEHOLDERS) + list(load_safety()["numbers"])
-        + ["supported_languages", "unanswered_retention_days"]
+        + ["supported_languages", "unanswered_retention_days", "violence_line"]
     )

@@ -1,14 +1,14 @@
 """What the assistant decides on each turn, as plain functions of the slots and the latest message."""
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from wegweiser.content import language_codes, load_topics, message
 from wegweiser.faq import load_faq_answers
 from wegweiser.language import detect, normalise_hint, requested_language, resolve
-from wegweiser.render import as_of, format_day, placeholders, template_values
+from wegweiser.safety import mentions_violence
+from wegweiser.render import currency_statement, placeholders, template_values
 
 #: how much of a very long message the language detector reads
 DETECT_CHARS = 500
@@ -50,7 +50,15 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
     )
     wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
     wanted.update(rendered_values(state.language))
+    wanted["violence_line"] = violence_line(text, state.language)
     return {name: value for name, value in wanted.items() if slots.get(name) != value}
+
+
+def violence_line(text: str, language: str) -> str:
+    """The violence helpline for the crisis answer, when the message mentions violence; else nothing."""
+    if not mentions_violence(text):
+        return ""
+    return message("violence_line", language, rendered_values(language))
 
 
 def faq_topic(latest_message: Mapping[str, Any]) -> Optional[str]:
@@ -61,7 +69,8 @@ def faq_topic(latest_message: Mapping[str, Any]) -> Optional[str]:
 
 
 def fact_note(topic: Optional[str], language: str, topic_programmes: Mapping[str, Sequence[str]]) -> Optional[str]:
-    """'As of <date> … a counsellor confirms your case' for answers that state programme facts."""
+    """'Source: <publisher>, as of <the source's date> … a counsellor confirms your case' for answers that
+    state programme facts."""
     if not topic:
         return None
     from wegweiser.facts import load_programmes
@@ -71,10 +80,10 @@ def fact_note(topic: Optional[str], language: str, topic_programmes: Mapping[str
     for programme_id in topic_programmes.get(topic, ()):
         programme = load_programmes()[programme_id]
         names |= {f"{programme_id}_{key}" for key in programme.facts}
-    date: Optional[dt.date] = as_of(names)
-    if date is None:
+    statement = currency_statement(names, language)
+    if statement is None:
         return None
-    return message("fact_note", language, {"as_of": format_day(date, language)})
+    return message("fact_note", language, {"as_of": statement})
 
 
 def clarify_topics(latest_message: Mapping[str, Any], limit: int = 3) -> List[str]:

@@ -18,6 +18,15 @@ _LETTERS = str.maketrans({
 })
 
 
+ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+                                  "ة": "ه", "ۀ": "ه", "ؤ": "و", "ئ": "ی"})
+
+
+def normalise_arabic_script(word: str) -> str:
+    return ARABIC_MARKS.sub("", word).translate(ARABIC_VARIANTS)
+
+
 @lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """The form words are compared in: lower case, no diacritics, one spelling per Arabic-script letter,
