@@ -137,7 +137,7 @@ class Source(BaseModel):
     url: str
     publisher: str
     #: the source's own date; written `undated` when the page prints none (never left out)
-    date: Any
+    date: Any = Field(...)
 
     class Config:
         extra = "forbid"

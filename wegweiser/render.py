@@ -85,6 +85,7 @@ def template_values(language: str) -> Dict[str, str]:
         [lang.native for lang in load_languages()], locale=language
     )
     values["unanswered_retention_days"] = format_decimal(unanswered_settings().retention_days, locale=language)
+    values["violence_line"] = ""  # filled per message by wegweiser.turn when violence is mentioned
     return values
 
 

@@ -39,7 +39,7 @@ def documented(message: str) -> bool:
 def sources(tmp_path: Path) -> Path:
     return write(tmp_path / "sources.yml", """
         sources:
-          bamf: {title: BAMF, url: "https://www.bamf.de"}
+          bamf: {publisher: BAMF, url: "https://www.bamf.de", date: 2025-12-01}
     """)
 
 
@@ -50,12 +50,13 @@ def test_schema_error_points_at_the_line_of_the_bad_value(tmp_path):
         id: reag
         name: REAG
         facts:
-          travel: {value: 200, kind: eur, sources: [bamf], checked: 2026-01-01}
+          travel: {value: 200, kind: eur, sources: [bamf], checked: 2026-01-01, status: verified}
           child:
             value: minus ten
             kind: eur
             sources: [bamf]
             checked: 2026-01-01
+            status: verified
     """)
     problems = check_programme_files(folder, sources(tmp_path), today=dt.date(2026, 2, 1))
     assert [str(p).split(": ", 1)[0] for p in problems] == [f"{folder / 'p.yml'}:5"]
@@ -70,8 +71,8 @@ def test_unknown_source_and_stale_fact(tmp_path):
         id: reag
         name: REAG
         facts:
-          travel: {value: 200, kind: eur, sources: [bamf], checked: 2025-01-01}
-          child: {value: 100, kind: eur, sources: [blog], checked: 2026-01-01}
+          travel: {value: 200, kind: eur, sources: [bamf], checked: 2025-01-01, status: verified}
+          child: {value: 100, kind: eur, sources: [blog], checked: 2026-01-01, status: verified}
     """)
     problems = check_programme_files(folder, sources(tmp_path), max_age_days=180, today=dt.date(2026, 2, 1))
     text = [str(p) for p in problems]
@@ -81,6 +82,38 @@ def test_unknown_source_and_stale_fact(tmp_path):
         f"{folder / 'p.yml'}:5: facts.child: unknown source(s) blog — add them to content/sources.yml",
     ]
     assert all(documented(t.replace("warning: ", "")) for t in text), text
+
+
+def test_old_sources_unverified_facts_and_contradictory_lists(tmp_path):
+    folder = tmp_path / "programmes"
+    folder.mkdir()
+    write(folder / "p.yml", """
+        id: reag
+        name: REAG
+        facts:
+          travel: {value: 200, kind: eur, sources: [bamf], checked: 2026-01-01, status: unverified, note: cut off}
+          visa_free_countries: {value: [AL, RS], kind: countries, sources: [bamf], checked: 2026-01-01, status: verified}
+    """)
+    write(folder / "s.yml", """
+        id: shp
+        name: SHP
+        facts:
+          regular_countries: {value: [RS, SN], kind: countries, sources: [bamf], checked: 2026-01-01, status: verified}
+    """)
+    problems = check_programme_files(folder, sources(tmp_path), today=dt.date(2028, 6, 1), source_max_age_days=365)
+    text = [str(p) for p in problems]
+    assert f"{folder / 'p.yml'}:4: warning: facts.travel: its newest source dates from 2025-12 (more than 365 days " \
+        "ago) — look for a current source" in text
+    assert f"{folder / 'p.yml'}:4: warning: facts.travel is unverified (cut off) — answers hedge it; confirm it " \
+        "with an official source" in text
+    contradiction = [t for t in text if "cannot be on both lists" in t]
+    assert contradiction == [f"{folder / 's.yml'}:4: facts.regular_countries: RS also in reag_visa_free_countries — a "
+                             "country cannot be on both lists; check the sources"]
+    assert all(documented(t.replace("warning: ", "")) for t in text), text
+
+
+def test_shipped_country_lists_do_not_contradict_each_other():
+    assert not [p for p in check_programme_files() if "cannot be on both lists" in str(p)]
 
 
 def test_missing_language_in_a_response(tmp_path):

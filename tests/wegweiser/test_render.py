@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from wegweiser.facts import all_facts
-from wegweiser.render import as_of, format_eur, numbers_in, placeholder_names, placeholders, template_values
+from wegweiser.render import currency_statement, format_eur, numbers_in, placeholder_names, placeholders, template_values
 
 
 @pytest.mark.parametrize("language, expected", [("de", "1.000\xa0€"), ("en", "€1,000"), ("ru", "1\xa0000\xa0€")])
@@ -20,7 +20,7 @@ def test_every_placeholder_renders_in_every_language():
     for language in language_codes():
         values = template_values(language)
         assert set(values) == set(placeholder_names())
-        assert all(isinstance(v, str) and v for v in values.values())
+        assert all(isinstance(v, str) and (v or name == "violence_line") for name, v in values.items())
 
 
 def test_an_amount_change_changes_every_language(monkeypatch):
@@ -29,8 +29,8 @@ def test_an_amount_change_changes_every_language(monkeypatch):
         assert 200 in numbers_in(template_values(language)["reag_travel_allowance_adult"])
 
 
-def test_unverified_family_cap_shows_both_figures():
-    assert numbers_in(template_values("en")["reag_startup_aid_family_cap"]) == [3500, 4000]
+def test_family_cap_is_the_figure_the_official_sources_agree_on():
+    assert numbers_in(template_values("en")["reag_startup_aid_family_cap"]) == [4000]
 
 
 def test_country_lists_are_localised():
@@ -39,9 +39,25 @@ def test_country_lists_are_localised():
     assert "ألبانيا" in template_values("ar")["reag_visa_free_countries"]
 
 
-def test_as_of_is_the_oldest_checked_date_of_the_facts_used():
-    assert as_of({"reag_travel_allowance_adult", "centre_phone"}) == all_facts()["reag_travel_allowance_adult"].checked
-    assert as_of({"centre_phone"}) is None
+def test_currency_comes_from_the_sources_own_dates_not_from_the_day_facts_were_typed_in():
+    # travel allowance: newest source BAMF 28.06.2024; start-up aid confirmed list: BAMF 13.01.2025
+    en = currency_statement({"reag_travel_allowance_adult", "centre_phone"}, "en")
+    assert "June 28, 2024" in en and "BAMF" in en
+    assert str(all_facts()["reag_travel_allowance_adult"].checked.year) not in en.replace("2024", "")
+    # the oldest fact decides: an answer never looks more current than its weakest fact
+    both = currency_statement({"reag_travel_allowance_adult", "reag_fuel_allowance_car"}, "de")
+    assert "März 2023" in both
+    assert currency_statement({"centre_phone"}, "en") is None
+
+
+def test_undated_sources_are_said_to_be_undated_with_the_day_they_were_checked():
+    text = currency_statement({"reag_medical_max"}, "en")
+    assert "without a date" in text and "last checked on December 6, 2026" in text
+
+
+def test_unconfirmed_facts_are_flagged():
+    assert "not confirmed" in currency_statement({"reag_turkey_rule_until"}, "en")
+    assert "not confirmed" not in currency_statement({"reag_medical_max"}, "en")
 
 
 def test_numbers_in_handles_separators():
