@@ -299,7 +299,8 @@ def _starthilfeplus(b: _Builder, person: Person, reag: ProgrammeResult) -> Optio
 
 
 def _eurp(b: _Builder, person: Person, eu_citizen: bool) -> Optional[ProgrammeResult]:
-    if eu_citizen or person.status in PROTECTED or not b.listed("eurp_countries", person.country):
+    onward = person.destination is not None and person.destination != person.country
+    if eu_citizen or onward or person.status in PROTECTED or not b.listed("eurp_countries", person.country):
         b.take()
         return None
     short = turkey_short_stay(b, person)
@@ -624,7 +625,8 @@ def _starthilfeplus(b: _Builder, person: Person, reag: ProgrammeResult) -> Optio
 
 
 def _eurp(b: _Builder, person: Person, eu_citizen: bool) -> Optional[ProgrammeResult]:
-    if eu_citizen or person.status in PROTECTED or not b.listed("eurp_countries", person.country):
+    onward = person.destination is not None and person.destination != person.country
+    if eu_citizen or onward or person.status in PROTECTED or not b.listed("eurp_countries", person.country):
         b.take()
         return None
     short = turkey_short_stay(b, person)

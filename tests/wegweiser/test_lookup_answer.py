@@ -8,9 +8,9 @@ from babel.dates import format_date
 
 from wegweiser import content, facts, lookup_answer
 from wegweiser.content import language_codes
-from wegweiser.eligibility import Person, as_of, assess, total
+from wegweiser.eligibility import Person, assess, total
 from wegweiser.lookup_answer import load_lookup_texts, render
-from wegweiser.render import format_eur, numbers_in
+from wegweiser.render import currency_statement, format_eur, numbers_in
 
 PEOPLE = [
     Person("IQ", adults=2, children=3),
@@ -25,6 +25,10 @@ PEOPLE = [
     Person(None),
     Person("DE", adults=1),
     Person("RU", adults=1, status="residence_permit"),
+    Person("SY", adults=2, children=2, status="recognised"),
+    Person("TR", adults=1, months_in_germany=3),
+    Person("UA", adults=1),
+    Person("IQ", adults=1, destination="FR"),
 ]
 
 
@@ -55,22 +59,42 @@ def test_renders_in_every_language_with_date_and_counsellor_note(person, languag
     assessment = assess(person)
     answer = render(assessment, language)
     assert "{" not in answer and "}" not in answer
-    date = as_of(assessment)
-    if date is not None:
-        assert format_date(date, format="long", locale=language) in answer
+    statement = currency_statement(assessment.facts, language)
+    if statement is not None:  # how current, from the sources' own dates
+        assert statement in answer
+        assert format_date(facts.all_facts()["reag_name"].checked, format="long", locale=language) not in \
+            answer.replace(statement, "")
+
+
+def test_a_recognised_refugee_reads_the_protection_warning_before_anything_else():
+    for language in language_codes():
+        answer = render(assess(Person("SY", adults=1, status="recognised")), language)
+        first = answer.split("\n\n")[0]
+        assert "{" not in first and facts.all_facts()["legal_revocation_basis"].value in first, language
+    en = render(assess(Person("SY", adults=1, status="recognised")), "en")
+    assert en.startswith("Important before anything else") and "NRP SYR" in en
+    assert "Start-up aid" not in en  # no REAG/GARP amounts offered to someone it does not fit
+
+
+def test_an_unlisted_country_is_never_told_it_is_not_on_the_list():
+    for language in language_codes():
+        answer = render(assess(Person("AF", adults=1)), language)
+        assert format_eur(1000, language) in answer  # the general amount, with "a counsellor checks"
+    assert "No current official list" in render(assess(Person("AF", adults=1)), "en")
+    assert "not on" not in render(assess(Person("AF", adults=1)), "en")
 
 
 def test_the_calculation_is_shown_with_the_totals():
-    answer = render(assess(Person("IQ", adults=2, children=3)), "en")
+    answer = render(assess(Person("SY", adults=2, children=3)), "en")
     assert "2 × €200" in answer and "3 × €100" in answer and "€700" in answer  # travel allowance
     assert "2 × €1,000" in answer and "3 × €500" in answer and "€3,500" in answer  # start-up aid
-    assert "€3,500 or €4,000" in answer  # the family cap whose sources disagree, both shown
+    assert "€4,000" in answer and "€3,500 or" not in answer  # the family cap the official sources agree on
 
 
 def test_a_capped_family_sees_the_cap_applied():
-    answer = render(assess(Person("AF", adults=2, children=6)), "de")
+    answer = render(assess(Person("SY", adults=2, children=6)), "de")
     assert format_eur(5000, "de") in answer  # 2 × 1,000 + 6 × 500 before the cap
-    assert f"höchstens {format_eur(3500, 'de')} oder {format_eur(4000, 'de')}" in answer
+    assert format_eur(4000, "de") in answer
 
 
 def test_numbers_in_the_answer_come_from_the_data_or_the_calculation():
@@ -83,6 +107,8 @@ def test_numbers_in_the_answer_come_from_the_data_or_the_calculation():
                 allowed.add(int(v))
             elif hasattr(v, "year"):
                 allowed.update({v.year, v.day})
+            elif fact.kind == "text":  # paragraphs of law: "§§ 22–26 AufenthG"
+                allowed.update(numbers_in(str(v)))
     for result in assessment.results:
         items = {line.item for line in result.lines}
         for item in items:
@@ -93,14 +119,13 @@ def test_numbers_in_the_answer_come_from_the_data_or_the_calculation():
         if result.cap:
             allowed.update(int(c) for c in result.cap.capped)
             allowed.add(int(result.cap.uncapped))
-    allowed.update({1200, 4200, 4700})  # sums of the lines above: travel + start-up aid, capped or not
-    date = as_of(assessment)
+    allowed.update({4200})  # sum of the lines above: travel + start-up aid
     for language in ("en", "de", "tr"):
         answer = render(assessment, language)
         for fact in facts.all_facts().values():  # dates are checked above; here only amounts and counts
             if fact.kind == "date":
                 answer = answer.replace(format_date(fact.value, format="long", locale=language), "")
-        answer = answer.replace(format_date(date, format="long", locale=language), "")
+        answer = answer.replace(currency_statement(assessment.facts, language), "")
         found = set(numbers_in(answer))
         assert found <= allowed, (language, found - allowed)
 
