@@ -11,7 +11,13 @@ Exits 1 when a language is below its floor (wegweiser/evaluation.py) or more tha
 passed (results/evaluation/baseline.json), or, if there is none, models/previous.tar.gz (kept by
 `make reload`) evaluated now. A passing evaluation becomes the new baseline.
 
-Settings (environment): MODEL, EVAL_MAX_DROP, EVAL_BASELINE, CV=1, STORIES=0 (skip story tests).
+It also scores the sets of wegweiser/evaluation_sets.py: uncovered questions (how many get another topic's
+answer), short first messages (the answer language picked) and the first-answer review set (each first
+question sent to the real Rasa and action servers; FIRST_ANSWERS=0 skips it), each per language with its
+floor.
+
+Settings (environment): MODEL, EVAL_MAX_DROP, EVAL_BASELINE, CV=1, STORIES=0 (skip story tests),
+FIRST_ANSWERS=0 (skip the first-answer review set).
 """
 from __future__ import annotations
 
@@ -52,6 +58,7 @@ class Settings:
     max_drop_points: float
     cross_validate: bool
     stories: bool
+    first_answers: bool
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -62,6 +69,7 @@ class Settings:
             max_drop_points=float(os.environ.get("EVAL_MAX_DROP", "1")),
             cross_validate=os.environ.get("CV", "0") == "1",
             stories=os.environ.get("STORIES", "1") != "0",
+            first_answers=os.environ.get("FIRST_ANSWERS", "1") != "0",
         )
 
 
@@ -73,6 +81,85 @@ def predictions_of(model: Path) -> List[Prediction]:
     quiet_rasa()
 
     return predict(Agent.load(str(model)), list(heldout_examples()))
+
+
+def uncovered_predictions(model: Path) -> List[Tuple[str, str, str]]:
+    """(language, text, the answer it gets) for every uncovered question."""
+    from rasa.core.agent import Agent
+
+    from wegweiser.evaluation_sets import uncovered_messages
+
+    messages = uncovered_messages()
+    predictions = predict(Agent.load(str(model)), [("?", text) for _, text in messages])
+    return [(language, text, p["got"]) for (language, text), p in zip(messages, predictions)]
+
+
+def first_answer_verdicts(model: Path) -> list:
+    """Sends each first question of the review set, in a new conversation, to the real servers."""
+    import socket
+    import tempfile
+    import uuid
+
+    import requests
+
+    from scripts.launch import Services
+    from wegweiser.evaluation_sets import first_answer_cases, judge
+
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    verdicts = []
+    with tempfile.TemporaryDirectory() as data_dir:
+        services = Services(free_port(), free_port(), Path(data_dir), quiet=True)  # serves models/wegweiser.tar.gz
+        try:
+            services.start()
+            url = f"http://127.0.0.1:{services.rasa_port}/webhooks/rest/webhook"
+            for case in first_answer_cases():
+                reply = requests.post(url, json={"sender": "eval-" + uuid.uuid4().hex[:12], "message": case.text},
+                                      timeout=60).json()
+                answer = "\n".join(m.get("text") or "" for m in reply)
+                verdicts.append(judge(case, answer))
+        finally:
+            services.stop()
+    return verdicts
+
+
+def sets_report(uncovered, short, answers) -> List[str]:
+    from wegweiser.evaluation_sets import FIRST_ANSWER_FLOOR, SHORT_MESSAGE_FLOOR, UNCOVERED_MAX_SHARE
+
+    lines = ["## Questions no FAQ covers (tests/nlu/uncovered.yml)", "",
+             "A confident answer to another topic is the failure counted here; the clarifying question, the "
+             f"out-of-scope answer and the way to a counsellor are honest replies. Allowed: {UNCOVERED_MAX_SHARE:.0%}.",
+             "", "| language | questions | another topic's answer | share |", "|---|---|---|---|"]
+    lines += [f"| {l} | {s.total} | {len(s.confident_wrong)} | {s.share:.0%} |" for l, s in uncovered.items()]
+    for language, s in uncovered.items():
+        if s.confident_wrong:
+            lines += ["", f"### {language}: answered with another topic", "", "| message | got |", "|---|---|"]
+            lines += [f"| {_cell(text)} | {got} |" for text, got in s.confident_wrong]
+    lines += ["", "## Short first messages (tests/nlu/first_messages.yml)", "",
+              f"The answer language a new conversation gets without a client hint. Floor: {SHORT_MESSAGE_FLOOR:.0%}.",
+              "", "| language | messages | right language | accuracy | wrong |", "|---|---|---|---|---|"]
+    lines += [f"| {l} | {s.total} | {s.right} | {s.accuracy:.0%} | "
+              + _cell(", ".join(f"{t} → {g}" for t, g in s.wrong)) + " |" for l, s in short.items()]
+    lines += ["", "## First answers (tests/first_answers.yml)", ""]
+    if answers is None:
+        lines.append("Skipped (FIRST_ANSWERS=0).")
+        return lines
+    lines += [f"Each question as the first message of a new conversation; the reply must contain every `must` "
+              f"pattern and no `must_not` pattern. Floor: {FIRST_ANSWER_FLOOR:.0%}, and no rule for the wrong "
+              "country or status.", "", "| language | questions | right | accuracy | wrong country/status rule |",
+              "|---|---|---|---|---|"]
+    lines += [f"| {l} | {s.total} | {s.right} | {s.accuracy:.0%} | {s.wrong_rule} |" for l, s in answers.items()]
+    for language, s in answers.items():
+        bad = [v for v in s.verdicts if not v.ok]
+        if bad:
+            lines += ["", f"### {language}: first answers that miss", "", "| id | question | missing | forbidden | answer |",
+                      "|---|---|---|---|---|"]
+            lines += [f"| {v.case.id} | {_cell(v.case.text)} | {_cell(' ; '.join(v.missing))} | "
+                      f"{_cell(' ; '.join(v.forbidden))} | {_cell(v.answer[:300])} |" for v in bad]
+    return lines
 
 
 def confusion_png(language: str, predictions: Sequence[Prediction], path: Path) -> None:
@@ -189,7 +276,7 @@ def _cell(text: str) -> str:
 
 def report(scores: Dict[str, LanguageScore], comparison: Optional[Comparison], baseline_note: str,
            stories: Optional[Dict[str, object]], cv: Optional[CrossValidation], problems: List[str],
-           settings: Settings, seconds: float) -> str:
+           settings: Settings, seconds: float, sets: Optional[List[str]] = None) -> str:
     lines = [f"# Evaluation of {settings.model.name} ({time.strftime('%Y-%m-%d %H:%M')})", "",
              f"**{'FAILED' if problems else 'PASSED'}**" + (": " + "; ".join(problems) if problems else
                                                              " — every language at or above its floor, no drop "
@@ -201,6 +288,7 @@ def report(scores: Dict[str, LanguageScore], comparison: Optional[Comparison], b
         lines.append(f"| {language} | {s.total} | {s.accuracy:.1%} | {s.macro_f1:.3f} | {floor(language):.0%} | "
                      f"{'' if delta is None else f'{delta:+.1f}'} |")
     lines += ["", "Confusion matrices: " + ", ".join(f"[{l}](confusion-{l}.png)" for l in scores if l != "??"), ""]
+    lines += (sets or []) + [""]
     lines += ["## Compared with the previous model", "", baseline_note, ""]
     if comparison:
         for title, pairs in (("Got worse", comparison.worse), ("Got better", comparison.better),
@@ -267,10 +355,16 @@ def main() -> int:
     comparison = compare(previous, predictions) if previous is not None else None
     stories = story_tests(settings.model) if settings.stories else None
     cv = cross_validation() if settings.cross_validate else None
-    problems = failures(scores, comparison, settings.max_drop_points)
+    from wegweiser.evaluation_sets import score_first_answers, score_first_messages, score_uncovered, set_failures
+
+    uncovered = score_uncovered(uncovered_predictions(settings.model))
+    short = score_first_messages()
+    answers = score_first_answers(first_answer_verdicts(settings.model)) if settings.first_answers else None
+    problems = failures(scores, comparison, settings.max_drop_points) + set_failures(uncovered, short, answers)
     if stories and (stories["failed"] or stories["error"]):
         problems.append(f"{len(stories['failed'])} story test(s) failed" if stories["failed"] else "story tests did not run")
-    text = report(scores, comparison, note, stories, cv, problems, settings, time.monotonic() - start)
+    text = report(scores, comparison, note, stories, cv, problems, settings, time.monotonic() - start,
+                  sets_report(uncovered, short, answers))
     (OUT / "report.md").write_text(text, encoding="utf-8")
     record = {"model": str(settings.model), "date": time.strftime("%Y-%m-%d %H:%M"), "predictions": predictions}
     (OUT / "predictions.json").write_text(json.dumps(record, ensure_ascii=False, indent=0), encoding="utf-8")
@@ -278,6 +372,13 @@ def main() -> int:
         delta = comparison.delta_points.get(language) if comparison else None
         print(f"{language}: {s.right}/{s.total} = {s.accuracy:.1%}, macro F1 {s.macro_f1:.3f}"
               + ("" if delta is None else f", {delta:+.1f} points vs previous"))
+    print("language | held-out | uncovered answered with another topic | short messages right | first answers right")
+    for language in sorted(set(scores) | set(uncovered) | set(short) - {"??"}):
+        cells = [f"{scores[language].accuracy:.1%}" if language in scores else "-",
+                 f"{len(uncovered[language].confident_wrong)}/{uncovered[language].total}" if language in uncovered else "-",
+                 f"{short[language].right}/{short[language].total}" if language in short else "-",
+                 f"{answers[language].right}/{answers[language].total}" if answers and language in answers else "-"]
+        print(f"{language} | " + " | ".join(cells))
     if comparison:
         print(f"vs previous: {len(comparison.worse)} message(s) worse, {len(comparison.better)} better")
     if stories:
