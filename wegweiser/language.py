@@ -65,6 +65,34 @@ class Detection:
     confidence: float
 
 
+@lru_cache(maxsize=None)
+def _telling_words() -> Tuple[int, Dict[str, FrozenSet[str]]]:
+    """content/telling_words.yml: word -> the languages it is listed under."""
+    from wegweiser.content import content_dir, read_yaml
+
+    data = read_yaml(content_dir() / "telling_words.yml")
+    index: Dict[str, set] = {}
+    for code, words in (data.get("words") or {}).items():
+        for word in words or []:
+            index.setdefault(unicodedata.normalize("NFC", str(word).lower()), set()).add(code)
+    return int(data.get("max_words", 3)), {w: frozenset(c) for w, c in index.items()}
+
+
+def telling_language(text: str, candidates: Iterable[str]) -> Optional[str]:
+    """For a message of a few words: the candidate language most of its telling words belong to."""
+    max_words, index = _telling_words()
+    words = [w for w in _WORD.findall(unicodedata.normalize("NFC", text.lower())) if not w.isdigit()]
+    if not words or len(words) > max_words:
+        return None
+    allowed = set(candidates)
+    votes = Counter(code for word in words for code in index.get(word, frozenset()) & allowed
+                    if len(index[word] & allowed) == 1)
+    ranked = votes.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None  # no telling word, or as many for two languages
+    return ranked[0][0]
+
+
 def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[Detection]:
     """The language of `text` when the text carries enough evidence, else None."""
     if not text or text.lstrip().startswith("/"):
@@ -74,6 +102,9 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
     candidates = [lang.code for lang in offered if lang.script == script]
     if not candidates:
         return None
+    told = telling_language(text, [lang.code for lang in offered])
+    if told:  # "hi", "privet", "salam khubi": a few words that belong to one language
+        return Detection(told, 1.0)
     if len(candidates) == 1:
         return Detection(candidates[0], 1.0)
     text = "".join(c if script_of(c) in (script, None) else " " for c in text)  # only that script's words
@@ -147,7 +178,21 @@ def resolve(
             return LanguageState(detected.language, False)
     if current:
         return LanguageState(current, False)
-    return LanguageState(hint or default_language(), False)
+    return LanguageState(hint or script_guess(text) or default_language(), False)
+
+
+def script_guess(text: str) -> Optional[str]:
+    """For a new conversation with nothing else to go by: a script shared by several offered languages
+    (Arabic and Farsi) gets the likelier of them rather than the default language of another script; the
+    first answer offers every language anyway."""
+    script, _ = dominant_script(text)
+    if script is None or script == "Latn":
+        return None  # Latin letters that tell nothing: the default language
+    candidates = frozenset(lang.code for lang in load_languages() if lang.script == script)
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    guess = _lingua(candidates).detect_language_of(text) if candidates else None
+    return guess.iso_code_639_1.name.lower() if guess else None
 
 
 def _switch_is_clear(current: str, new: str, text: str) -> bool:
