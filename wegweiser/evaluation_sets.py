@@ -124,9 +124,13 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 _SEPARATOR = re.compile(r"(?<=\d)[.,\u00a0\u202f\u066c ](?=\d{3}(?!\d))")
 
 
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200f\u200e\u061c]")
+
+
 def normalise_answer(text: str) -> str:
-    """NFKC, lower case, Arabic-Indic and Persian digits as ASCII, no thousands separators ("1.000" → "1000")."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_DIGITS)
+    """NFKC, lower case, Arabic-Indic and Persian digits as ASCII, no Arabic diacritics, tatweel or direction
+    marks, no thousands separators ("1.000" → "1000")."""
+    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text).lower().translate(_DIGITS))
     previous = None
     while previous != text:
         previous, text = text, _SEPARATOR.sub("", text)
