@@ -77,3 +77,20 @@ class ActionClarify(Action):
         ]
         dispatcher.utter_message(text=message("clarify", language, values), buttons=buttons + [counsellor])
         return []
+
+
+class ActionUncovered(Action):
+    """A question about return that no FAQ answers: say so honestly, offer a counsellor, and keep the
+    scrubbed question for `make review` so maintainers see what to add."""
+
+    def name(self) -> Text:
+        return "action_uncovered"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = _language(tracker)
+        remember_unanswered(tracker, language)
+        counsellor = {"title": message("clarify_counsellor_button", language), "payload": "/request_human"}
+        dispatcher.utter_message(text=message("uncovered", language, rendered_values(language)), buttons=[counsellor])
+        return []

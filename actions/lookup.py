@@ -82,7 +82,13 @@ class ActionAskLookup(Action, ABC):
             {"title": text("form", "skip_button", language), "payload": "/dont_know"},
             {"title": text("form", "stop_button", language), "payload": "/stop"},
         ]
-        dispatcher.utter_message(text=text("form", key, language, values), buttons=buttons)
+        question = text("form", key, language, values)
+        if first_question(tracker.events) and key in ("ask_country", "ask_family"):
+            # answer first: what is known already (general amounts, or per person for the country),
+            # then the question that makes it personal
+            dispatcher.utter_message(text=render(assess(person(slots)), language))
+            question = text("form", "intro", language) + "\n\n" + question
+        dispatcher.utter_message(text=question, buttons=buttons)
         return []
 
 
@@ -94,14 +100,26 @@ class ActionAskLookupFamily(ActionAskLookup):
     slot = "lookup_family"  # type: ignore[assignment]
 
 
+def first_question(events: List[Dict[Text, Any]]) -> bool:
+    """Whether the lookup has asked nothing yet since it started (action_support_intro)."""
+    for event in reversed(events):
+        name = event.get("name") if event.get("event") == "action" else None
+        if name in ("action_ask_lookup_country", "action_ask_lookup_family"):
+            return False
+        if name == "action_support_intro":
+            return True
+    return True
+
+
 class ActionSupportIntro(Action):
+    """Starts a lookup with empty slots; what is known is answered before the first question."""
+
     def name(self) -> Text:
         return "action_support_intro"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=text("form", "intro", _language(tracker)))
         return _reset()
 
 

@@ -5,12 +5,11 @@ answered with a button, two nationalities, an FAQ in between.
 """
 from __future__ import annotations
 
-from babel.dates import format_date
 
 from tests.conftest import new_sender
-from wegweiser.eligibility import Person, as_of, assess
+from wegweiser.eligibility import Person, assess
 from wegweiser.lookup_answer import text
-from wegweiser.render import format_eur
+from wegweiser.render import currency_statement, format_eur
 
 
 class Chat:
@@ -27,12 +26,16 @@ class Chat:
 
 
 def dated(answer, person, language):
-    return format_date(as_of(assess(person)), format="long", locale=language) in answer
+    """Says how current it is from the sources' own dates."""
+    return currency_statement(assess(person).facts, language) in answer
 
 
 def test_step_by_step_de(rasa_chat):
     chat = Chat(rasa_chat)
     first = chat.say("Welche Unterstützung kann ich bekommen?")
+    # answer first: the general amounts, then the offer to calculate it
+    assert format_eur(200, "de") in first and format_eur(1000, "de") in first
+    assert first.index(format_eur(200, "de")) < first.index(text("form", "ask_country", "de"))
     assert text("form", "intro", "de") in first and text("form", "ask_country", "de") in first
     assert {"/dont_know", "/stop"} <= {b["payload"] for b in chat.buttons()}
     assert text("form", "ask_family", "de") in chat.say("Irak")

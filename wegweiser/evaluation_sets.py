@@ -27,9 +27,10 @@ UNCOVERED_FILE = PROJECT_ROOT / "tests" / "nlu" / "uncovered.yml"
 FIRST_MESSAGES_FILE = PROJECT_ROOT / "tests" / "nlu" / "first_messages.yml"
 FIRST_ANSWERS_FILE = PROJECT_ROOT / "tests" / "first_answers.yml"
 
-#: predictions that answer an uncovered question honestly: the clarifying question (with a counsellor
-#: button), "that is outside what I can answer", or the way to a counsellor
-HONEST = frozenset({"nlu_fallback", "out_of_scope", "request_human"})
+#: predictions that answer an uncovered question honestly: "I have no reliable answer, a counsellor can"
+#: (`uncovered`), the clarifying question (with a counsellor button), "that is outside what I can answer",
+#: the way to a counsellor, or "for your own legal case, a counsellor or lawyer"
+HONEST = frozenset({"uncovered", "nlu_fallback", "out_of_scope", "request_human", "legal_own_case"})
 UNCOVERED_MAX_SHARE = 0.05
 SHORT_MESSAGE_FLOOR = 0.90
 FIRST_ANSWER_FLOOR = 0.90

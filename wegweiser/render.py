@@ -86,6 +86,7 @@ def template_values(language: str) -> Dict[str, str]:
     )
     values["unanswered_retention_days"] = format_decimal(unanswered_settings().retention_days, locale=language)
     values["violence_line"] = ""  # filled per message by wegweiser.turn when violence is mentioned
+    values["personal_lead"] = ""  # filled per message by wegweiser.turn from the person's country and status
     return values
 
 
@@ -165,5 +166,6 @@ def placeholder_names() -> List[str]:
     """The names of all placeholders, without rendering anything."""
     return sorted(
         list(all_facts()) + list(CENTRE_PLACEHOLDERS) + list(load_safety()["numbers"])
-        + ["supported_languages", "unanswered_retention_days", "violence_line"]
+        + ["supported_languages", "unanswered_retention_days", "violence_line",
+           "personal_lead"]
     )

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 from wegweiser.content import language_codes, load_topics, message
 from wegweiser.faq import load_faq_answers
 from wegweiser.language import detect, normalise_hint, requested_language, resolve
+from wegweiser.personal import lead_for_message
 from wegweiser.safety import mentions_violence
 from wegweiser.render import currency_statement, placeholders, template_values
 
@@ -51,6 +52,7 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
     wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
     wanted.update(rendered_values(state.language))
     wanted["violence_line"] = violence_line(text, state.language)
+    wanted["personal_lead"] = lead_for_message(faq_topic(latest_message), text, state.language, slots)
     return {name: value for name, value in wanted.items() if slots.get(name) != value}
 
 

@@ -9,12 +9,14 @@ from wegweiser.facts import all_facts
 from wegweiser.render import format_day
 
 
-def test_fact_note_names_the_date_in_the_language(dispatcher):
+def test_fact_note_names_the_sources_and_their_own_date_in_the_language(dispatcher):
     tracker = make_tracker("Reisegeld?", topic="travel_allowance", slots={"language": "de"})
     asyncio.run(ActionFactNote().run(dispatcher, tracker, {}))
     checked = all_facts()["reag_travel_allowance_adult"].checked
     assert len(dispatcher.messages) == 1
-    assert format_day(checked, "de") in dispatcher.messages[0]["text"]
+    note = dispatcher.messages[0]["text"]
+    assert note.startswith("Quelle: ") and "Stand der Quelle: " in note
+    assert format_day(checked, "de") not in note  # not the day the fact was typed in
 
 
 def test_no_fact_note_for_answers_without_programme_facts(dispatcher):

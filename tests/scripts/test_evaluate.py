@@ -18,9 +18,11 @@ def run(monkeypatch, tmp_path):
     monkeypatch.delenv("EVAL_BASELINE", raising=False)
     monkeypatch.delenv("EVAL_MAX_DROP", raising=False)
     monkeypatch.setenv("STORIES", "0")
+    monkeypatch.setenv("FIRST_ANSWERS", "0")
 
-    def run_with(model_predictions: list) -> int:
+    def run_with(model_predictions: list, uncovered: list = ()) -> int:
         monkeypatch.setattr(evaluate, "predictions_of", lambda model: model_predictions)
+        monkeypatch.setattr(evaluate, "uncovered_predictions", lambda model: list(uncovered))
         return evaluate.main()
 
     return run_with
@@ -74,3 +76,16 @@ def test_cross_validation_reports_crisis_recall_and_the_missed_messages(run, tmp
     assert "| ar | 90.0% |" in report
     assert "| ar | 9 | 10 | 90% |" in report and "| de | 4 | 4 | 100% |" in report
     assert "| ar | رسالة \\| فيها خط | nlu_fallback |" in report
+
+
+def test_uncovered_questions_answered_with_another_topic_fail_the_evaluation(run, tmp_path, capsys):
+    good = predictions("de", 20, 0)
+    honest = [("de", f"q{i}", "uncovered") for i in range(20)]
+    assert run(good, honest) == 0
+    wrong = honest[:18] + [("de", "q18", "faq/before_leaving"), ("de", "q19", "faq/payout")]
+    assert run(good, wrong) == 1  # 2 of 20 = 10 % > 5 %
+    report = (tmp_path / "evaluation" / "report.md").read_text()
+    assert "## Questions no FAQ covers" in report and "| q18 | faq/before_leaving |" in report
+    assert "## Short first messages" in report
+    out = capsys.readouterr().out
+    assert "de: 2 of 20 uncovered questions got another topic's answer" in out
