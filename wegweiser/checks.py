@@ -21,12 +21,12 @@ from wegweiser.faq import FAQ_DIR, variations_by_language
 from wegweiser.facts import (Centre, Programme, ProgrammeDataError, Source, ValidationError, load_programmes,
                              load_sources_from, source_date)
 from wegweiser.paths import PROJECT_ROOT, centre_file, content_dir
-from wegweiser.render import placeholder_names, placeholders
+from wegweiser.render import PER_MESSAGE_PLACEHOLDERS, placeholder_names, placeholders
 from wegweiser.yamllines import block_scalar_lines, line_of
 
 PLACEHOLDER = re.compile(r"\{[a-z0-9_]+\}")
 #: placeholders filled by the actions themselves rather than from content
-ACTION_PLACEHOLDERS = {"as_of", "publishers", "date", "checked"}
+ACTION_PLACEHOLDERS = {"as_of", "publishers", "date", "checked", *PER_MESSAGE_PLACEHOLDERS}
 DEFAULT_MAX_AGE_DAYS = 180
 #: a source whose own date is older than this is reported (SOURCE_MAX_AGE_DAYS), about two years
 DEFAULT_SOURCE_MAX_AGE_DAYS = 730

@@ -85,8 +85,7 @@ def template_values(language: str) -> Dict[str, str]:
         [lang.native for lang in load_languages()], locale=language
     )
     values["unanswered_retention_days"] = format_decimal(unanswered_settings().retention_days, locale=language)
-    values["violence_line"] = ""  # filled per message by wegweiser.turn when violence is mentioned
-    values["personal_lead"] = ""  # filled per message by wegweiser.turn from the person's country and status
+    values.update({name: "" for name in PER_MESSAGE_PLACEHOLDERS})  # empty unless this message calls for them
     return values
 
 
@@ -158,6 +157,11 @@ def numbers_in(text: str) -> List[int]:
     return found
 
 
+#: placeholders whose value depends on the message, not only on the language: slots of domain/core.yml set
+#: by wegweiser.turn each turn (the violence helpline in the crisis answer; what applies to the person's
+#: country and status at the start of an answer)
+PER_MESSAGE_PLACEHOLDERS = ("violence_line", "personal_lead")
+
 CENTRE_PLACEHOLDERS = ("centre_name", "centre_address", "centre_phone", "centre_email", "centre_hours",
                        "centre_languages")
 
@@ -166,6 +170,5 @@ def placeholder_names() -> List[str]:
     """The names of all placeholders, without rendering anything."""
     return sorted(
         list(all_facts()) + list(CENTRE_PLACEHOLDERS) + list(load_safety()["numbers"])
-        + ["supported_languages", "unanswered_retention_days", "violence_line",
-           "personal_lead"]
+        + ["supported_languages", "unanswered_retention_days"]
     )
