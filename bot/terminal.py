@@ -45,7 +45,7 @@ def handoff_text(request: dict) -> str:
 
         values = dict(_centre_values(language))
     except Exception:  # the terminal chat must never crash on its own message
-        values = {"centre_name": "", "centre_phone": "", "centre_email": ""}
+        values = {"centre_name": "", "centre_contact": ""}
     return text("form", "terminal_no_send", language, values)
 
 

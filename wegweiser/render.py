@@ -66,7 +66,15 @@ def _centre_values(language: str) -> Dict[str, str]:
         for slot in centre.hours
     ]
     languages = [locale.languages.get(code, code) for code in centre.languages]
+    # only what the deployment filled in is shown; without a phone or e-mail, the counselling-centre finder
+    details = [("address", centre.address.value), ("phone", centre.phone.value), ("email", centre.email.value),
+               ("hours", "; ".join(hours))]
+    labels = message("centre_labels", language).split("|")
+    contact = [f"• {labels[i]}: {value}" for i, (_, value) in enumerate(details) if value]
+    if not (centre.phone.value or centre.email.value):
+        contact.append("• " + message("centre_finder", language))
     return {
+        "centre_contact": "\n".join(contact),
         "centre_name": centre.name,
         "centre_address": centre.address.value or missing,
         "centre_phone": centre.phone.value or missing,
@@ -162,7 +170,7 @@ def numbers_in(text: str) -> List[int]:
 #: country and status at the start of an answer)
 PER_MESSAGE_PLACEHOLDERS = ("violence_line", "personal_lead")
 
-CENTRE_PLACEHOLDERS = ("centre_name", "centre_address", "centre_phone", "centre_email", "centre_hours",
+CENTRE_PLACEHOLDERS = ("centre_contact", "centre_name", "centre_address", "centre_phone", "centre_email", "centre_hours",
                        "centre_languages")
 
 
