@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -52,6 +52,55 @@ class CrisisGuard(GraphComponent):
             text = message.get("text") or ""
             if not text.startswith("/") and self._terms.match(text):
                 _set_intent(message, CRISIS_INTENT)
+        return messages
+
+
+UNCOVERED_INTENT = "uncovered"
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def uncovered_wins(ranking: List[Dict[str, Any]], intent: Optional[str], min_share: float) -> bool:
+    """Whether a message the classifier answers with a topic is better answered "no FAQ covers this":
+    when the `uncovered` class holds at least `min_share` of the probability, the topic is a guess."""
+    if intent in (UNCOVERED_INTENT, FALLBACK_INTENT, CRISIS_INTENT, None):
+        return False
+    share = next((r.get("confidence") or 0.0 for r in ranking if r.get("name") == UNCOVERED_INTENT), 0.0)
+    return share >= min_share
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class UncoveredGuard(GraphComponent):
+    """A return question no FAQ answers gets the honest reply, not the nearest topic's answer.
+
+    The classifier has an `uncovered` class trained on near-miss questions (data/nlu/uncovered.yml); even
+    when another topic ranks first, a share of `min_share` or more for `uncovered` means the topic is a
+    guess. Measured against thresholds on the top confidence and on the margin:
+    docs/measurements/uncovered.md."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"min_share": 0.1}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "UncoveredGuard":
+        return cls(float(config.get("min_share", 0.1)))
+
+    def __init__(self, min_share: float = 0.1) -> None:
+        self._min_share = min_share
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get("text") or ""
+            intent = (message.get("intent") or {}).get("name")
+            if not text.startswith("/") and uncovered_wins(message.get("intent_ranking") or [], intent,
+                                                           self._min_share):
+                _set_intent(message, UNCOVERED_INTENT)
         return messages
 
 

@@ -108,3 +108,29 @@ def test_not_wanting_to_live_is_a_crisis(text):
 ])
 def test_not_wanting_to_live_somewhere_is_a_plan_not_a_crisis(text):
     assert CrisisTerms.from_content().match(text) is None
+
+
+def test_uncovered_wins_when_its_share_reaches_the_threshold():
+    from components.overrides import uncovered_wins
+
+    ranking = [{"name": "faq", "confidence": 0.7}, {"name": "uncovered", "confidence": 0.12}]
+    assert uncovered_wins(ranking, "faq", 0.1)
+    assert not uncovered_wins(ranking, "faq", 0.2)
+    # never over a crisis, the clarifying question or an answer that already says "uncovered"
+    for intent in ("crisis", "nlu_fallback", "uncovered"):
+        assert not uncovered_wins(ranking, intent, 0.1)
+
+
+def test_uncovered_guard_changes_the_intent_not_a_button_payload():
+    from components.overrides import UncoveredGuard
+    from rasa.shared.nlu.training_data.message import Message
+
+    guard = UncoveredGuard(0.1)
+    ranking = [{"name": "faq", "confidence": 0.6}, {"name": "uncovered", "confidence": 0.3}]
+    message = Message(data={"text": "Kann ich mein Auto verkaufen?", "intent": {"name": "faq", "confidence": 0.6},
+                            "intent_ranking": ranking})
+    payload = Message(data={"text": "/faq/travel_costs", "intent": {"name": "faq", "confidence": 1.0},
+                            "intent_ranking": ranking})
+    guard.process([message, payload])
+    assert message.get("intent")["name"] == "uncovered"
+    assert payload.get("intent")["name"] == "faq"
