@@ -38,13 +38,14 @@ def person_from(text: str, language: Optional[str], slots: Mapping[str, Any]) ->
     from wegweiser.countries import STATELESS, country_of_origin
     from wegweiser.lookup_form import COUNTRY, SKIPPED, STATUS
     from wegweiser.residence import parse_status
+    from wegweiser.stay import parse_months
 
     found = country_of_origin(text, language) if text else None
     country = found.codes[0] if found is not None and found.status == "one" else None
     if country is None and slots.get(COUNTRY) not in (None, SKIPPED, STATELESS):
         country = slots.get(COUNTRY)
     status = (parse_status(text, language) if text else None) or slots.get(STATUS)
-    return Person(country=country, status=status)
+    return Person(country=country, status=status, months_in_germany=parse_months(text))
 
 
 def lead(topic: Optional[str], person: Person, language: str, today=None) -> str:
