@@ -108,7 +108,7 @@ def first_question(events: List[Dict[Text, Any]]) -> bool:
             return False
         if name == "action_support_intro":
             return True
-    return True
+    return False
 
 
 class ActionSupportIntro(Action):

@@ -17,10 +17,12 @@ from wegweiser.eligibility import Person
 from wegweiser.facts import all_facts
 from wegweiser.family import parse_family
 from wegweiser.residence import parse_car, parse_status
+from wegweiser.stay import parse_months
 
 COUNTRY, FAMILY, ADULTS, CHILDREN = "lookup_country", "lookup_family", "lookup_adults", "lookup_children"
 STATUS, CAR, QUESTION = "lookup_status", "lookup_car", "lookup_question"
-SLOTS = (COUNTRY, FAMILY, ADULTS, CHILDREN, STATUS, CAR, QUESTION)
+MONTHS = "lookup_months"
+SLOTS = (COUNTRY, FAMILY, ADULTS, CHILDREN, STATUS, MONTHS, CAR, QUESTION)
 SKIPPED, STATELESS, GIVEN = "skipped", "stateless", "given"
 
 #: intents that leave or interrupt the form rather than answer its question
@@ -78,6 +80,9 @@ def understand(text: str, language: Optional[str], intent: Optional[str], slots:
     car = parse_car(text, language)
     if car is not None:
         updates[CAR] = car
+    months = parse_months(text)
+    if months is not None:
+        updates[MONTHS] = float(months)
     if requested and requested not in updates and QUESTION not in updates:
         if intent in ANSWERING:
             updates[QUESTION] = "not_understood"
@@ -111,6 +116,7 @@ def person(slots: Mapping[str, Any]) -> Person:
         children=int(slots.get(CHILDREN) or 0) if family_given else None,
         status=slots.get(STATUS),
         car=slots.get(CAR),
+        months_in_germany=int(slots[MONTHS]) if slots.get(MONTHS) is not None else None,
     )
 
 
@@ -122,6 +128,8 @@ def summary(slots: Mapping[str, Any]) -> str:
         parts.append(f"adults={p.adults} children={p.children}")
     if p.status:
         parts.append(f"status={p.status}")
+    if p.months_in_germany is not None:
+        parts.append(f"months_in_germany={p.months_in_germany}")
     if p.car is not None:
         parts.append(f"car={'yes' if p.car else 'no'}")
     return " ".join(parts)

@@ -44,6 +44,30 @@ def test_country_question_offers_skip_and_stop(dispatcher):
     assert [b["payload"] for b in message["buttons"]] == ["/dont_know", "/stop"]
 
 
+def test_answer_first_what_is_known_then_the_question(dispatcher):
+    events = [{"event": "action", "name": "action_support_intro"}, {"event": "user", "parse_data": {}}]
+    tracker = make_tracker("How much money do I get?", slots={"language": "en", "requested_slot": "lookup_country"},
+                           events=events)
+    run(ActionAskLookupCountry(), tracker, dispatcher)
+    answer, question = dispatcher.messages
+    assert format_eur(200, "en") in answer["text"] and format_eur(1000, "en") in answer["text"]  # general amounts
+    assert question["text"].endswith(text("form", "ask_country", "en"))
+    # a country known: per person for its nationals, then "who would travel?"
+    dispatcher.messages.clear()
+    tracker = make_tracker("I'm from Iraq", slots={"language": "en", "requested_slot": "lookup_family",
+                                                   "lookup_country": "IQ"}, events=events)
+    run(ActionAskLookupFamily(), tracker, dispatcher)
+    answer, question = dispatcher.messages
+    assert "Iraq" in answer["text"] and f"{format_eur(200, 'en')} per adult" in answer["text"]
+    assert question["text"].endswith(text("form", "ask_family", "en"))
+    # asked once: the next question comes alone
+    dispatcher.messages.clear()
+    tracker = make_tracker("", slots={"language": "en", "requested_slot": "lookup_family", "lookup_country": "IQ"},
+                           events=events + [{"event": "action", "name": "action_ask_lookup_family"}])
+    run(ActionAskLookupFamily(), tracker, dispatcher)
+    assert [m["text"] for m in dispatcher.messages] == [text("form", "ask_family", "en")]
+
+
 def test_ambiguous_country_offers_both_countries_as_buttons(dispatcher):
     tracker = make_tracker("Kongo", slots={"language": "de", "requested_slot": "lookup_country",
                                            "lookup_question": "ambiguous:CD,CG"})
