@@ -95,110 +95,144 @@ Rows = List[Tuple[Any, ...]]
 
 class TrackerCounts:
     """Aggregates over Rasa's `events` table (columns sender_id, type_name, timestamp, intent_name,
-    action_name, data)."""
+    action_name, data).
+
+    `open(period)` reads the period's events ONCE into a temporary table of the few columns and JSON
+    members the report needs (on the same connection; it disappears with it); every count then runs
+    on that small table instead of scanning the whole store again."""
+
+    #: the slots and actions the report counts
+    SLOTS = ("language", COUNTRY_SLOT, ADULTS_SLOT, CHILDREN_SLOT, HANDOFF_OUTCOME)
+    ACTIONS = ("support_form", "handoff_form")
 
     def __init__(self, url: str) -> None:
         self.engine = _engine(url)
         self.dialect = _Dialect(self.engine.dialect.name)
         self.present = inspect(self.engine).has_table("events")
+        self.connection: Any = None
+        self.period: Optional[Period] = None
+
+    def open(self, period: Period) -> "TrackerCounts":
+        self.close_period()
+        self.period = period
+        if not self.present:
+            return self
+        d = self.dialect
+        names = ", ".join(f"'{name}'" for name in (*self.SLOTS, *self.ACTIONS))
+        self.connection = self.engine.connect()
+        self.connection.execute(text(
+            "CREATE TEMPORARY TABLE report_events AS SELECT sender_id, type_name, timestamp, intent_name, "
+            "action_name, "
+            f"CASE WHEN intent_name = 'faq' THEN {d.json(['parse_data', 'intent', 'full_retrieval_intent_name'])} "
+            "END AS topic, "
+            f"CASE WHEN type_name = 'user' AND data LIKE :marker THEN {d.json(['metadata', SOURCE_KEY])} END AS code, "
+            f"CASE WHEN intent_name = 'nlu_fallback' THEN {d.json(['text'])} END AS question, "
+            f"CASE WHEN intent_name = 'nlu_fallback' THEN {d.json(['metadata', 'learn_opt_out'])} END AS opt_out, "
+            f"CASE WHEN type_name = 'slot' THEN {d.json(['value'])} END AS value "
+            "FROM events WHERE timestamp >= :start AND timestamp < :end AND (type_name = 'user' OR "
+            f"(type_name IN ('slot', 'action') AND action_name IN ({names})))"),
+            {**period.bounds(), "marker": f'%"{SOURCE_KEY}":%'})
+        return self
+
+    def close_period(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = None
 
     def close(self) -> None:
+        self.close_period()
         self.engine.dispose()
 
     def _rows(self, sql: str, period: Period, **values: Any) -> Rows:
         if not self.present:
             return []
-        with self.engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql), {**period.bounds(), **values})]
+        if self.period != period or self.connection is None:
+            self.open(period)
+        return [tuple(row) for row in self.connection.execute(text(sql), {**period.bounds(), **values})]
 
-    _USER = "type_name = 'user' AND timestamp >= :start AND timestamp < :end"
-    _SLOT = "type_name = 'slot' AND timestamp >= :start AND timestamp < :end"
+    _USER = "report_events WHERE type_name = 'user'"
+    _SLOT = "report_events WHERE type_name = 'slot'"
 
     def totals(self, period: Period) -> Tuple[int, int]:
         """(conversations, messages) in the period."""
-        rows = self._rows(f"SELECT COUNT(DISTINCT sender_id), COUNT(*) FROM events WHERE {self._USER}", period)
+        rows = self._rows(f"SELECT COUNT(DISTINCT sender_id), COUNT(*) FROM {self._USER}", period)
         return (int(rows[0][0] or 0), int(rows[0][1] or 0)) if rows else (0, 0)
 
     def weekly(self, period: Period) -> Rows:
         """(week number since the period's first Monday, conversations, messages)."""
         bucket = self.dialect.bucket(WEEK)
-        return self._rows(f"SELECT {bucket} AS week, COUNT(DISTINCT sender_id), COUNT(*) FROM events "
-                          f"WHERE {self._USER} GROUP BY week ORDER BY week", period)
+        return self._rows(f"SELECT {bucket} AS week, COUNT(DISTINCT sender_id), COUNT(*) FROM {self._USER} "
+                          "GROUP BY week ORDER BY week", period)
 
     def hourly(self, period: Period) -> Rows:
-        """(hour number since the period's first Monday 00:00 UTC, messages): turned into local hour of
-        day and weekday by the caller, which needs the time zone's rules (summer time)."""
+        """(hour number since the period's first Monday 00:00, messages): turned into local hour of day
+        and weekday by the caller, which needs the time zone's rules (summer time)."""
         bucket = self.dialect.bucket(HOUR)
-        return self._rows(f"SELECT {bucket} AS hour, COUNT(*) FROM events WHERE {self._USER} "
-                          "GROUP BY hour ORDER BY hour", period)
+        return self._rows(f"SELECT {bucket} AS hour, COUNT(*) FROM {self._USER} GROUP BY hour ORDER BY hour", period)
 
     def slot_people(self, period: Period, slot: str) -> Rows:
         """(value, people) for a slot: how many people had each value set in the period."""
-        value = self.dialect.json(["value"])
-        return self._rows(f"SELECT {value} AS value, COUNT(DISTINCT sender_id) FROM events WHERE {self._SLOT} "
-                          "AND action_name = :slot GROUP BY value", period, slot=slot)
+        if slot not in self.SLOTS:
+            raise ValueError(f"{slot} is not read into the report's table")
+        return self._rows(f"SELECT value, COUNT(DISTINCT sender_id) FROM {self._SLOT} AND action_name = :slot "
+                          "GROUP BY value", period, slot=slot)
 
     def intents(self, period: Period) -> Rows:
         """(intent, people) over every message."""
-        return self._rows(f"SELECT intent_name, COUNT(DISTINCT sender_id) FROM events WHERE {self._USER} "
-                          "GROUP BY intent_name", period)
+        return self._rows(f"SELECT intent_name, COUNT(DISTINCT sender_id) FROM {self._USER} GROUP BY intent_name",
+                          period)
 
     def faq_topics(self, period: Period) -> Rows:
         """(faq/<topic>, people)."""
-        name = self.dialect.json(["parse_data", "intent", "full_retrieval_intent_name"])
-        return self._rows(f"SELECT {name} AS topic, COUNT(DISTINCT sender_id) FROM events WHERE {self._USER} "
-                          "AND intent_name = 'faq' GROUP BY topic", period)
+        return self._rows(f"SELECT topic, COUNT(DISTINCT sender_id) FROM {self._USER} AND intent_name = 'faq' "
+                          "GROUP BY topic", period)
 
     def actions(self, period: Period, names: Sequence[str]) -> Rows:
-        """(action, people) for the actions named (e.g. the lookup and handoff forms)."""
+        """(action, people) for the lookup and handoff forms."""
+        unknown = set(names) - set(self.ACTIONS)
+        if unknown:
+            raise ValueError(f"{sorted(unknown)} are not read into the report's table")
         marks = ", ".join(f":a{i}" for i in range(len(names)))
-        return self._rows(f"SELECT action_name, COUNT(DISTINCT sender_id) FROM events WHERE type_name = 'action' "
-                          f"AND timestamp >= :start AND timestamp < :end AND action_name IN ({marks}) "
-                          "GROUP BY action_name", period, **{f"a{i}": n for i, n in enumerate(names)})
+        return self._rows(f"SELECT action_name, COUNT(DISTINCT sender_id) FROM report_events WHERE "
+                          f"type_name = 'action' AND action_name IN ({marks}) GROUP BY action_name", period,
+                          **{f"a{i}": n for i, n in enumerate(names)})
 
     def families(self, period: Period) -> Rows:
         """(adults, children, people): each person's largest numbers given in the period."""
-        value = self.dialect.json(["value"])
         return self._rows(
             "SELECT adults, children, COUNT(*) FROM (SELECT sender_id, "
-            f"MAX(CASE WHEN action_name = :adults THEN CAST({value} AS FLOAT) END) AS adults, "
-            f"MAX(CASE WHEN action_name = :children THEN CAST({value} AS FLOAT) END) AS children "
-            f"FROM events WHERE {self._SLOT} AND action_name IN (:adults, :children) GROUP BY sender_id) AS family "
+            "MAX(CASE WHEN action_name = :adults THEN CAST(value AS FLOAT) END) AS adults, "
+            "MAX(CASE WHEN action_name = :children THEN CAST(value AS FLOAT) END) AS children "
+            f"FROM {self._SLOT} AND action_name IN (:adults, :children) GROUP BY sender_id) AS family "
             "GROUP BY adults, children", period, adults=ADULTS_SLOT, children=CHILDREN_SLOT)
 
     def not_understood_weekly(self, period: Period) -> Rows:
         """(week, people, messages) of messages the NLU did not understand (the fallback intent)."""
         bucket = self.dialect.bucket(WEEK)
-        return self._rows(f"SELECT {bucket} AS week, COUNT(DISTINCT sender_id), COUNT(*) FROM events "
-                          f"WHERE {self._USER} AND intent_name = 'nlu_fallback' GROUP BY week ORDER BY week", period)
+        return self._rows(f"SELECT {bucket} AS week, COUNT(DISTINCT sender_id), COUNT(*) FROM {self._USER} "
+                          "AND intent_name = 'nlu_fallback' GROUP BY week ORDER BY week", period)
+
+    _ASKED = "AND intent_name = 'nlu_fallback' AND (opt_out IS NULL OR CAST(opt_out AS TEXT) NOT IN ('1', 'true'))"
 
     def not_understood_texts(self, period: Period, limit: int) -> Rows:
         """(text, people), the most-asked identical texts first, without the messages of people who switched
         off keeping their not-understood questions (`learn_opt_out`). The sender never leaves the query."""
-        text_ = self.dialect.json(["text"])
-        opt_out = self.dialect.json(["metadata", "learn_opt_out"])
-        truthy = "'true'" if self.dialect.name == "postgresql" else "1"
-        return self._rows(
-            f"SELECT {text_} AS question, COUNT(DISTINCT sender_id) AS people FROM events WHERE {self._USER} "
-            f"AND intent_name = 'nlu_fallback' AND ({opt_out} IS NULL OR {opt_out} <> {truthy}) "
-            "GROUP BY question ORDER BY people DESC, question LIMIT :limit", period, limit=limit)
+        return self._rows(f"SELECT question, COUNT(DISTINCT sender_id) AS people FROM {self._USER} {self._ASKED} "
+                          "GROUP BY question ORDER BY people DESC, question LIMIT :limit", period, limit=limit)
 
     def not_understood_people(self, period: Period, questions: Sequence[str]) -> int:
         """How many different people asked any of these texts (a group's distinct people)."""
         if not questions:
             return 0
-        text_ = self.dialect.json(["text"])
         marks = ", ".join(f":q{i}" for i in range(len(questions)))
-        rows = self._rows(f"SELECT COUNT(DISTINCT sender_id) FROM events WHERE {self._USER} "
-                          f"AND intent_name = 'nlu_fallback' AND {text_} IN ({marks})", period,
-                          **{f"q{i}": q for i, q in enumerate(questions)})
+        rows = self._rows(f"SELECT COUNT(DISTINCT sender_id) FROM {self._USER} {self._ASKED} "
+                          f"AND question IN ({marks})", period, **{f"q{i}": q for i, q in enumerate(questions)})
         return int(rows[0][0] or 0) if rows else 0
 
     def sources(self, period: Period) -> Rows:
-        """(deep-link code or None, people): the code the gateway sends as metadata `start`."""
-        code = self.dialect.json(["metadata", SOURCE_KEY])
-        return self._rows(f"SELECT {code} AS code, COUNT(DISTINCT sender_id) FROM events WHERE {self._USER} "
-                          f"AND data LIKE :marker GROUP BY code", period, marker=f'%"{SOURCE_KEY}":%')
+        """(deep-link code, people): the code the gateway sends as metadata `start`."""
+        return self._rows(f"SELECT code, COUNT(DISTINCT sender_id) FROM {self._USER} AND code IS NOT NULL "
+                          "GROUP BY code", period)
 
 
 class DeskCounts:
