@@ -27,7 +27,7 @@ help:
 	@echo "make evaluate - held-out report (results/evaluation/report.md), compared with the previous model"
 	@echo "make reload / make rollback - put the trained / the previous model into the running server"
 	@echo "make review - questions the assistant did not understand, grouped by similarity"
-	@echo "make report - anonymous needs report (results/report/report.html + CSV); FROM=, TO=, LANG=en, K="
+	@echo "make report - anonymous needs report (results/report/report.html + CSV); FROM=, TO=, REPORT_LANG=en, K="
 	@echo "make handbook - the knowledge base as a printable handbook per language (results/handbook/)"
 	@echo "make sample - sample report and handbook from a generated demo store (results/sample/)"
 	@echo "make bench-report - the report's build time on 100,000 generated conversations"
@@ -82,9 +82,9 @@ rollback: $(RASA_VENV)/.stamp
 review: $(RASA_VENV)/.stamp
 	$(RASA_PY) scripts/review.py
 
-# The anonymous needs report (docs/report.md): FROM/TO=YYYY-MM-DD, LANG=de|en, K (default 5).
+# The anonymous needs report (docs/report.md): FROM/TO=YYYY-MM-DD, REPORT_LANG=de|en, K (default 5).
 report: $(RASA_VENV)/.stamp
-	$(RASA_PY) scripts/report.py $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(LANG),--lang $(LANG)) $(if $(K),--k $(K))
+	$(RASA_PY) scripts/report.py $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(REPORT_LANG),--lang $(REPORT_LANG)) $(if $(K),--k $(K))
 
 handbook: $(RASA_VENV)/.stamp
 	$(RASA_PY) scripts/handbook.py
