@@ -221,3 +221,20 @@ def write_handbooks(folder: Path, edition: Optional[dt.date] = None,
         path.write_text(render_handbook(language, edition), encoding="utf-8")
         written.append(path)
     return written
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot run here (it needs the Pango library, a system package)."""
+
+
+def write_pdf(page: Path) -> int:
+    """<language>.pdf beside the HTML page, laid out by WeasyPrint with the print stylesheet; returns the
+    number of pages. WeasyPrint is Python, but it draws text with Pango (right-to-left, Arabic shaping),
+    which a machine without it lacks: then PdfUnavailable, and the HTML page is printed from a browser."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:
+        raise PdfUnavailable(f"no PDF: {error}") from None
+    document = HTML(filename=str(page)).render()
+    document.write_pdf(page.with_suffix(".pdf"))
+    return len(document.pages)

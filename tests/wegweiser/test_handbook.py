@@ -119,3 +119,15 @@ def test_the_note_is_the_action_servers_note():
     answer, note = spoken_answer("travel_allowance", load_faq_answers()["travel_allowance"]["de"], "de")
     assert note == fact_note("travel_allowance", "de", topic_programmes()) and note.startswith("Stand:")
     assert "{" not in answer and re.search(r"\b200\s€", answer)
+
+
+def test_a_pdf_is_laid_out_on_a4_pages_where_weasyprint_can_run(tmp_path):
+    from wegweiser.handbook import PdfUnavailable, write_pdf
+
+    page = write_handbooks(tmp_path, EDITION, ["fa"])[0]
+    try:
+        pages = write_pdf(page)
+    except PdfUnavailable as error:
+        pytest.skip(str(error))
+    pdf = page.with_suffix(".pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pages > 5 and b"/MediaBox [0 0 595" in pdf
