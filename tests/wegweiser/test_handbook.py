@@ -131,3 +131,21 @@ def test_a_pdf_is_laid_out_on_a4_pages_where_weasyprint_can_run(tmp_path):
         pytest.skip(str(error))
     pdf = page.with_suffix(".pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and pages > 5
+
+
+def test_every_sentence_of_the_handbook_and_report_files_is_in_their_languages():
+    from wegweiser.content import read_yaml
+    from wegweiser.paths import content_dir
+
+    def leaves(node, path=""):
+        if isinstance(node, dict) and set(node) & {"de", "en"}:
+            yield path, set(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                yield from leaves(value, f"{path}.{key}")
+
+    for name, languages in (("handbook.yml", set(language_codes())), ("report.yml", {"de", "en"})):
+        found = list(leaves(read_yaml(content_dir() / name)))
+        assert len(found) > 10
+        for path, present in found:
+            assert present == languages, (name, path, languages - present)
