@@ -1,8 +1,8 @@
 """The needs report as one self-contained HTML page (charts inlined as SVG) and one CSV file per table.
 
 Charts are drawn with matplotlib (Agg, SVG with text kept as text: small, sharp in print). A bar whose
-count is below k is drawn hatched at height zero and labelled "< k", so a chart never shows more than the
-table beside it. The page is escaped by Jinja2's autoescaping; it loads nothing from the network.
+count is below k is not drawn; "< k" stands in its place, so a chart never shows more than the table
+beside it. The page is escaped by Jinja2's autoescaping; it loads nothing from the network.
 """
 from __future__ import annotations
 
@@ -87,9 +87,10 @@ def chart_svg(table: Table, k: int, language: str) -> Optional[str]:
         axes.set_xticks(range(len(rows)))
         axes.set_xticklabels(labels, rotation=60 if len(rows) > 8 else 0, ha="right" if len(rows) > 8 else "center")
     for bar, hide in zip(bars, hidden):
-        if hide:
-            bar.set_hatch("//")
-            bar.set_edgecolor("#999")
+        if hide:  # no height to show: the label "< k" stands where the bar would start
+            x, y = (bar.get_x() + bar.get_width() / 2, 0) if table.chart != "bar" else (0, bar.get_y() + bar.get_height() / 2)
+            axes.annotate(f"< {k}", (x, y), fontsize=7, color="#777", rotation=90 if table.chart != "bar" else 0,
+                          ha="center" if table.chart != "bar" else "left", va="bottom" if table.chart != "bar" else "center")
     if any(hidden):
         axes.set_title(phrase("suppressed_chart", language, k=k), fontsize=8, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
