@@ -19,7 +19,6 @@ from babel.dates import format_date
 from wegweiser.content import load_topics, read_yaml
 from wegweiser.paths import content_dir
 from wegweiser.report_store import (
-    ADULTS_SLOT,
     COUNTRY_SLOT,
     HANDOFF_OUTCOME,
     HOUR,
@@ -255,7 +254,7 @@ def _tables(tracker: TrackerCounts, desk: Optional[DeskCounts], period: Period, 
 
         for group, column in (("topic", "topic"), ("language", "language"), ("contact", "contact")):
             tables.append(Table(f"handoff_{group}", title(f"handoff_{group}"), col(column, "requests"),
-                                _sorted(_merge(desk.cases_by(group)(period), handoff_label(group)))))
+                                _sorted(_merge(desk.cases_by(group, period), handoff_label(group)))))
         waits = as_mapping(desk.waits(period))
         tables.append(Table("handoff_wait", title("handoff_wait"), col("waited", "requests"),
                             [(phrase(f"rows.{b}", language), (waits.get(b, 0),)) for b in WAIT_BUCKETS], chart="column"))

@@ -137,6 +137,3 @@ def write_report(report: Report, folder: Path) -> List[Path]:
     page = folder / "report.html"
     page.write_text(render_html(report), encoding="utf-8")
     return [page, *written]
-
-
-__all__ = ["render_html", "write_report", "chart_svg", "shown"]

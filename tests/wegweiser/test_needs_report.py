@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import os
 import re
 import uuid
-from pathlib import Path
 from typing import Dict, List
 
 import pytest
