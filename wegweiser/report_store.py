@@ -85,6 +85,11 @@ class _Dialect:
         return f"((julianday({second}) - julianday({first})) * 24.0)"
 
 
+def _missing_file(url: str) -> bool:
+    """A SQLite URL whose file does not exist (connecting would create an empty one)."""
+    return url.startswith("sqlite:///") and ":memory:" not in url and not Path(url[len("sqlite:///"):].split("?")[0]).exists()
+
+
 def _engine(url: str) -> Engine:
     options: Dict[str, Any] = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
     return create_engine(url, future=True, **options)
@@ -108,7 +113,7 @@ class TrackerCounts:
     def __init__(self, url: str) -> None:
         self.engine = _engine(url)
         self.dialect = _Dialect(self.engine.dialect.name)
-        self.present = inspect(self.engine).has_table("events")
+        self.present = not _missing_file(url) and inspect(self.engine).has_table("events")
         self.connection: Any = None
         self.period: Optional[Period] = None
 
@@ -254,7 +259,7 @@ class DeskCounts:
     def __init__(self, url: str) -> None:
         self.engine = _engine(url)
         self.dialect = _Dialect(self.engine.dialect.name)
-        tables = set(inspect(self.engine).get_table_names())
+        tables = set() if _missing_file(url) else set(inspect(self.engine).get_table_names())
         self.present = "desk_cases" in tables
         self.has_appointments = "desk_appointments" in tables
         self.has_taken_at = self.present and "taken_at" in {

@@ -194,6 +194,7 @@ def test_an_empty_store_and_a_missing_store_still_give_a_report(store_url, tmp_p
         page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
         assert "In diesem Zeitraum gab es keine Gespräche." in page
         assert [p.name for p in files] == ["report.html", "summary.csv"]
+    assert not (tmp_path / "never-written.db").exists()  # reading a missing store does not create one
     english = render_html(build_report(store_url, None, JULY, language="en"))
     assert "There were no conversations in this period." in english and 'lang="en"' in english
 
