@@ -32,8 +32,9 @@ from wegweiser.report_tables import DEFAULT_K, Table, shown, suppressed
 
 CENTRE_TZ = ZoneInfo("Europe/Berlin")
 REPORT_LANGUAGES = ("de", "en")
-#: at most this many distinct not-understood texts are grouped (the most-asked first)
-GROUPING_LIMIT = 2000
+#: at most this many distinct not-understood texts are grouped, the most-asked first (make review's
+#: clustering holds a dense matrix of texts × character n-grams, which grows with the square of the texts)
+GROUPING_LIMIT = 500
 GROUP_EXAMPLES = 3
 LOOKUP_FORM, HANDOFF_FORM = "support_form", "handoff_form"
 CRISIS, LEGAL_OWN_CASE = "crisis", "legal_own_case"
