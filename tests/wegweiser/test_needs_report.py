@@ -264,7 +264,7 @@ def test_handoff_waits_and_appointments_from_the_desk(store_url):
     report = build_report(store_url, store_url, JULY, k=5)
     assert cells(report, "handoff_wait") == {"unter 1 Stunde": ["5"], "1 bis 4 Stunden": ["5"],
                                               "4 bis 24 Stunden": ["< 5"], "1 bis 3 Tage": ["5"],
-                                              "mehr als 3 Tage": ["< 5"], "noch nicht übernommen": ["5"]}
+                                              "mehr als 3 Tage": ["< 5"], "(noch) nicht übernommen": ["5"]}
     assert cells(report, "handoff_language") == {"Persisch": ["20"]}
     assert cells(report, "handoff_contact") == {"Video": ["20"]}
     assert cells(report, "appointments") == {"vorgeschlagen": ["6"], "gebucht": ["5"], "abgesagt": ["< 5"],
