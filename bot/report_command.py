@@ -76,8 +76,9 @@ async def build(out: Path, arguments: List[str], language: str, tracker_url: Opt
         process.kill()
         raise RuntimeError("the report took too long") from None
     if process.returncode != 0:
-        # the last line only: the type of error, never data (the report holds none anyway)
-        raise RuntimeError((error.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1][:300])
+        # only the exception's type: an error message may quote an SQL parameter, e.g. a question's text
+        last = (error.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
+        raise RuntimeError(f"exit code {process.returncode}: {last.split(':', 1)[0][:100]}")
     return sorted(out.glob("*.csv")) + [out / "report.html"]
 
 
