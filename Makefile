@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 
 TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) $(SPACY_DIR)/.stamp
 
-.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review
+.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review report handbook bench-report sample
 help:
 	@echo "make run    - chat with the assistant (terminal, or Telegram when TELEGRAM_TOKEN is set)"
 	@echo "make serve  - Rasa on 127.0.0.1:5005 (REST channel) + action server on 127.0.0.1:5055"
@@ -27,6 +27,10 @@ help:
 	@echo "make evaluate - held-out report (results/evaluation/report.md), compared with the previous model"
 	@echo "make reload / make rollback - put the trained / the previous model into the running server"
 	@echo "make review - questions the assistant did not understand, grouped by similarity"
+	@echo "make report - anonymous needs report (results/report/report.html + CSV); FROM=, TO=, REPORT_LANG=en, K="
+	@echo "make handbook - the knowledge base as a printable handbook per language (results/handbook/)"
+	@echo "make sample - sample report and handbook from a generated demo store (results/sample/)"
+	@echo "make bench-report - the report's build time on 100,000 generated conversations"
 
 $(RASA_VENV)/.stamp: requirements/rasa.lock.txt scripts/find-python310.sh
 	rm -rf $(RASA_VENV)
@@ -77,6 +81,24 @@ rollback: $(RASA_VENV)/.stamp
 
 review: $(RASA_VENV)/.stamp
 	$(RASA_PY) scripts/review.py
+
+# The anonymous needs report (docs/report.md): FROM/TO=YYYY-MM-DD, REPORT_LANG=de|en, K (default 5).
+report: $(RASA_VENV)/.stamp
+	$(RASA_PY) scripts/report.py $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(REPORT_LANG),--lang $(REPORT_LANG)) $(if $(K),--k $(K))
+
+handbook: $(RASA_VENV)/.stamp
+	$(RASA_PY) scripts/handbook.py
+
+# A demo store of 2,000 invented conversations, the report built from it, and the handbook (docs/report.md).
+sample: $(RASA_VENV)/.stamp
+	$(RASA_PY) bench/demo_store.py --conversations 2000 --tracker sqlite:///$(CURDIR)/results/sample/demo/tracker.db \
+	  --desk sqlite:///$(CURDIR)/results/sample/demo/gateway.db
+	$(RASA_PY) scripts/report.py --tracker sqlite:///$(CURDIR)/results/sample/demo/tracker.db \
+	  --desk sqlite:///$(CURDIR)/results/sample/demo/gateway.db --out results/sample/report
+	TELEGRAM_BOT_USERNAME=$${TELEGRAM_BOT_USERNAME:-WegweiserDemoBot} $(RASA_PY) scripts/handbook.py --out results/sample/handbook
+
+bench-report: $(RASA_VENV)/.stamp
+	$(RASA_PY) bench/report_time.py --save
 
 test: setup $(MODEL)
 	bash scripts/test.sh

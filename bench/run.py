@@ -28,6 +28,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report_time import report_bench  # noqa: E402  (the needs report on 100,000 generated conversations)
 from scripts.launch import Services  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from wegweiser.evaluation import heldout_examples  # noqa: E402
@@ -159,6 +160,7 @@ def main() -> None:
         results[f"rest_{name}_median_ms"] = round(statistics.median(values), 1)
         results[f"rest_{name}_p95_ms"] = round(percentile(values, 95), 1)
     results.update(gateway)
+    results["needs_report_100k_build_s"] = report_bench()["total_s"]
     (ROOT / "bench" / "latest.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     width = max(map(len, results))
     for key, value in results.items():

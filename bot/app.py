@@ -9,7 +9,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot import desk, handlers
+from bot import desk, handlers, report_command
 from bot.handlers import Gateway
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient
@@ -98,6 +98,7 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
     handlers.register(application)
     if settings.COUNSELLOR_CHAT_ID is not None:  # the counsellors' desk: cases, relay, appointments
         desk.register(application, settings)
+        report_command.register(application, settings, desk.HANDLER_GROUP)  # /report: the needs report
     return application
 
 

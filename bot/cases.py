@@ -112,6 +112,8 @@ class Case(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTC)
+    #: when a counsellor first took the case (the needs report counts how long requests waited)
+    taken_at: Mapped[Optional[dt.datetime]] = mapped_column(UTC)
 
     @property
     def is_open(self) -> bool:
@@ -179,6 +181,13 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
 def create_tables(engine: Engine) -> None:
     Base.metadata.create_all(engine)
+    # a case store made before `taken_at` existed gets the column (nullable: older cases have no time)
+    from sqlalchemy import inspect, text
+
+    if "taken_at" not in {column["name"] for column in inspect(engine).get_columns("desk_cases")}:
+        kind = "TIMESTAMP WITH TIME ZONE" if engine.dialect.name == "postgresql" else "DATETIME"
+        with engine.begin() as connection:
+            connection.execute(text(f"ALTER TABLE desk_cases ADD COLUMN taken_at {kind}"))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -37,6 +37,8 @@ def take(session: Session, config: DeskConfig, case: Case, counsellor_id: int, c
     """A counsellor takes the case (or re-opens its relay): the person is told someone is there."""
     if case.status == NEW:
         case.status = TAKEN
+    if case.taken_at is None:
+        case.taken_at = cases.utcnow()
     case.counsellor_id, case.counsellor_name = counsellor_id, counsellor
     if not case.relay_open:
         case.relay_open = True
