@@ -117,7 +117,7 @@ def test_the_note_is_the_action_servers_note():
     from actions.answers import topic_programmes
 
     answer, note = spoken_answer("travel_allowance", load_faq_answers()["travel_allowance"]["de"], "de")
-    assert note == fact_note("travel_allowance", "de", topic_programmes()) and note.startswith("Stand:")
+    assert note == fact_note("travel_allowance", "de", topic_programmes()) and note.startswith("Quelle:")
     assert "{" not in answer and re.search(r"\b200\s€", answer)
 
 
