@@ -63,3 +63,20 @@ def test_heldout_messages_are_not_training_examples():
     trained = {_key(t) for t in training_texts()}
     leaked = [text for _, text in heldout_examples() if _key(text) in trained]
     assert not leaked, f"held-out messages also in data/nlu (remove them there): {leaked}"
+
+
+def test_uncovered_questions_get_an_honest_answer_not_another_topic(agent, capsys):
+    """tests/nlu/uncovered.yml: return questions no FAQ covers; a confident answer to another topic is the
+    failure (floor per language in wegweiser/evaluation_sets.py, shared with `make evaluate`)."""
+    from wegweiser.evaluation_sets import UNCOVERED_TEST_MAX_SHARE, score_uncovered, uncovered_messages
+
+    messages = uncovered_messages()
+    predictions = predict(agent, [("?", text) for _, text in messages])
+    scores = score_uncovered((language, text, p["got"]) for (language, text), p in zip(messages, predictions))
+    with capsys.disabled():
+        print("\nuncovered questions answered with another topic:")
+        for lang, s in scores.items():
+            print(f"  {lang}: {len(s.confident_wrong)}/{s.total} = {s.share:.0%}")
+    for lang, s in scores.items():
+        assert s.total >= 20, f"{lang}: only {s.total} uncovered questions"
+        assert s.share <= UNCOVERED_TEST_MAX_SHARE, f"{lang}: {s.share:.0%}; {s.confident_wrong}"

@@ -32,6 +32,8 @@ FIRST_ANSWERS_FILE = PROJECT_ROOT / "tests" / "first_answers.yml"
 #: the way to a counsellor, or "for your own legal case, a counsellor or lawyer"
 HONEST = frozenset({"uncovered", "nlu_fallback", "out_of_scope", "request_human", "legal_own_case"})
 UNCOVERED_MAX_SHARE = 0.05
+#: what `make test` enforces today (the target above is what `make evaluate` reports against)
+UNCOVERED_TEST_MAX_SHARE = 0.10
 SHORT_MESSAGE_FLOOR = 0.90
 FIRST_ANSWER_FLOOR = 0.90
 
