@@ -37,6 +37,19 @@ TOPICS = {
     "syria": [("ar", "هل يمكنني العودة إلى سوريا بالبرنامج؟"), ("en", "Is return to Syria supported?")],
     "ura_kosovo": [("de", "Was ist URA im Kosovo?"), ("en", "Can I get URA support in Kosovo if I live in Hamburg?")],
     "counselling_centre": [("fa", "آدرس مرکز مشاوره کجاست؟"), ("de", "Wo ist die Beratungsstelle in Hamburg?")],
+    "protection_status": [("de", "Ich habe subsidiären Schutz. Was passiert mit meinem Status, wenn ich nach Syrien zurückkehre?"), ("ar", "لدي حماية لاجئ في ألمانيا، هل أخسرها إذا عدت إلى بلدي؟")],
+    "entry_ban": [("en", "Who has to pay when someone is deported?"), ("tr", "Sınır dışı edilirsem masrafları kim öder?")],
+    "pension_refund": [("de", "Kann ich meine eingezahlten Rentenbeiträge zurückbekommen, wenn ich ausreise?"), ("ru", "Вернут ли мне взносы в пенсионную страховку после отъезда?")],
+    "debts_fines": [("en", "I have unpaid fines, can I still go home?"), ("fa", "جریمه دارم که هنوز نپرداخته‌ام، می‌توانم برگردم؟")],
+    "luggage": [("de", "Wie viele Koffer darf ich im Flugzeug mitnehmen?"), ("ar", "كم حقيبة مسموح أن آخذ في الطائرة؟")],
+    "pets": [("en", "Is it possible to bring my cat home with me?"), ("tr", "Kedimi de yanımda götürmem mümkün mü?")],
+    "children_documents": [("de", "Welche Dokumente braucht mein in Deutschland geborenes Baby für die Rückkehr?"), ("fa", "فرزندم در آلمان متولد شده، برای سفر چه مدارکی لازم دارد؟")],
+    "certificates": [("en", "Will my German school certificate be accepted in my country?"), ("ru", "Нужен ли апостиль на немецкий аттестат?")],
+    "dublin": [("de", "Ich habe einen Dublin-Bescheid, kann ich trotzdem freiwillig nach Hause?"), ("ar", "عندي قرار دبلن، هل يمكنني العودة إلى بلدي طوعًا؟")],
+    "benefits_until_departure": [("en", "Do I keep my benefits until my flight?"), ("tr", "Uçuşa kadar sosyal yardımım devam eder mi?")],
+    "change_of_mind": [("de", "Was passiert, wenn ich nach der Bewilligung doch hierbleiben will?"), ("ru", "Можно ли передумать, если заявление уже одобрено?")],
+    "unaccompanied_minors": [("en", "I am 16 and here without my parents, can I go back?"), ("ar", "أنا قاصر بدون أهلي في ألمانيا، هل يمكنني العودة؟")],
+    "visit_first": [("de", "Kann ich erst einmal zu Besuch in mein Land fliegen, bevor ich mich entscheide?"), ("fa", "می‌توانم اول برای دیدن به کشورم سفر کنم بعد تصمیم بگیرم؟")],
 }
 
 
