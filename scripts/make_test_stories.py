@@ -37,6 +37,12 @@ TOPICS = {
     "syria": [("ar", "هل يمكنني العودة إلى سوريا بالبرنامج؟"), ("en", "Is return to Syria supported?")],
     "ura_kosovo": [("de", "Was ist URA im Kosovo?"), ("en", "Can I get URA support in Kosovo if I live in Hamburg?")],
     "counselling_centre": [("fa", "آدرس مرکز مشاوره کجاست؟"), ("de", "Wo ist die Beratungsstelle in Hamburg?")],
+    "departure_day": [("de", "Wie sieht der Tag aus, an dem ich zurückfliege?"), ("ru", "Что меня ждёт в аэропорту в день отъезда?")],
+    "who_books": [("en", "Is it me or the programme who books my ticket?"), ("tr", "Uçak biletimi kim ayırtacak?")],
+    "own_ticket": [("ar", "اشتريت تذكرتي بنفسي، هل ما زلت أحصل على المساعدة؟"), ("de", "Ich habe mein Flugticket schon selbst bezahlt, gibt es trotzdem Förderung?")],
+    "family_situations": [("fa", "اگر شوهرم بعداً بیاید، او هم کمک می‌گیرد؟"), ("en", "My son stays in Germany but my wife and I go back, how does that work?")],
+    "distress": [("tr", "Geri dönmeyi düşünmek beni çok korkutuyor, kimseyle konuşamıyorum"), ("de", "Ich mache mir große Sorgen wegen der Rückkehr und schlafe schlecht")],
+    "counselling_language": [("ru", "Можно ли пройти консультацию на дари?"), ("en", "Can I have the counselling in Arabic?")],
 }
 
 
