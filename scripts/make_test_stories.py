@@ -50,6 +50,12 @@ TOPICS = {
     "change_of_mind": [("de", "Was passiert, wenn ich nach der Bewilligung doch hierbleiben will?"), ("ru", "Можно ли передумать, если заявление уже одобрено?")],
     "unaccompanied_minors": [("en", "I am 16 and here without my parents, can I go back?"), ("ar", "أنا قاصر بدون أهلي في ألمانيا، هل يمكنني العودة؟")],
     "visit_first": [("de", "Kann ich erst einmal zu Besuch in mein Land fliegen, bevor ich mich entscheide?"), ("fa", "می‌توانم اول برای دیدن به کشورم سفر کنم بعد تصمیم بگیرم؟")],
+    "departure_day": [("de", "Wie sieht der Tag aus, an dem ich zurückfliege?"), ("ru", "Что меня ждёт в аэропорту в день отъезда?")],
+    "who_books": [("en", "Is it me or the programme who books my ticket?"), ("tr", "Uçak biletimi kim ayırtacak?")],
+    "own_ticket": [("ar", "اشتريت تذكرتي بنفسي، هل ما زلت أحصل على المساعدة؟"), ("de", "Ich habe mein Flugticket schon selbst bezahlt, gibt es trotzdem Förderung?")],
+    "family_situations": [("fa", "اگر شوهرم بعداً بیاید، او هم کمک می‌گیرد؟"), ("en", "My son stays in Germany but my wife and I go back, how does that work?")],
+    "distress": [("tr", "Geri dönmeyi düşünmek beni çok korkutuyor, kimseyle konuşamıyorum"), ("de", "Ich mache mir große Sorgen wegen der Rückkehr und schlafe schlecht")],
+    "counselling_language": [("ru", "Можно ли пройти консультацию на дари?"), ("en", "Can I have the counselling in Arabic?")],
 }
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import new_sender
+from wegweiser.content import load_safety
 from wegweiser.facts import all_facts
 from wegweiser.language import detect
-from wegweiser.render import numbers_in
+from wegweiser.render import numbers_in, template_values
 
 
 def texts(replies):
@@ -134,3 +135,45 @@ def test_topic_button_answers_that_topic(rasa_chat):
 def test_request_for_a_person_gets_the_centre(rasa_chat):
     joined = " ".join(texts(rasa_chat.send("Ich möchte einen Termin mit einer Beraterin")))
     assert "Flüchtlingszentrum Hamburg" in joined
+
+
+def payloads_of(replies):
+    return [b["payload"] for r in replies for b in r.get("buttons") or []]
+
+
+@pytest.mark.parametrize(
+    "opening, question, language",
+    [
+        ("Who pays for my flight home?", "Can the counselling be done in Russian?", "en"),
+        ("Wer bezahlt das Flugticket?", "Geht die Beratung auch auf Dari?", "de"),
+        ("Uçak biletini kim ödüyor?", "Danışmanlık Arapça yapılabiliyor mu?", "tr"),
+    ],
+)
+def test_counselling_in_a_language_is_answered_without_switching(rasa_chat, opening, question, language):
+    """Naming a language for the counselling is a question about the centre, not a request to switch."""
+    sender = new_sender()
+    rasa_chat.send(opening, sender)
+    replies = rasa_chat.send(question, sender)
+    assert language_of_reply(replies) == language
+    assert template_values(language)["centre_languages"] in texts(replies)[0]
+    assert "/request_human" in payloads_of(replies)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Ich habe große Angst vor der Rückkehr und kann kaum schlafen", "de"),
+        ("I feel so worried about going home, I can't stop thinking about it", "en"),
+        ("أنا خائف جداً من الرجوع ولا أستطيع النوم", "ar"),
+    ],
+)
+def test_distress_gets_a_listening_line_and_the_emergency_number_only_last(rasa_chat, text, language):
+    """Worry is not a crisis: the answer leads with support and names the emergency number in its last line."""
+    numbers = load_safety()["numbers"]
+    replies = rasa_chat.send(text)
+    lines = texts(replies)[0].strip().splitlines()
+    assert language_of_reply(replies) == language
+    assert numbers["crisis_line_1"] in " ".join(lines) and numbers["violence_women_line"] in " ".join(lines)
+    assert numbers["emergency_number"] in lines[-1]
+    assert not any(numbers["emergency_number"] in line for line in lines[:-1])
+    assert "/request_human" in payloads_of(replies)
