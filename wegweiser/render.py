@@ -145,7 +145,7 @@ def currency_statement(names: Iterable[str], language: str) -> Optional[str]:
                                                     "checked": format_date(checked, format="long", locale=language)})
     if any(not fact.verified for fact in used):
         text += " " + message("some_unconfirmed", language)
-    return text
+    return re.sub(r"(?<=\w)\.\.(?!\.)", ".", text)  # "6 декабря 2026 г.." -> "г."
 
 
 def uses_unverified(names: Iterable[str]) -> bool:
