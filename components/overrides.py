@@ -79,7 +79,7 @@ class UncoveredGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"min_share": 0.1}
+        return {"min_share": 0.2}
 
     @classmethod
     def create(
@@ -89,9 +89,9 @@ class UncoveredGuard(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "UncoveredGuard":
-        return cls(float(config.get("min_share", 0.1)))
+        return cls(float(config.get("min_share", 0.2)))
 
-    def __init__(self, min_share: float = 0.1) -> None:
+    def __init__(self, min_share: float = 0.2) -> None:
         self._min_share = min_share
 
     def process(self, messages: List[Message]) -> List[Message]:
