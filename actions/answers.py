@@ -34,7 +34,9 @@ class ActionFactNote(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        note = fact_note(faq_topic(tracker.latest_message or {}), _language(tracker), topic_programmes())
+        latest = tracker.latest_message or {}
+        topic = faq_topic(latest) or (latest.get("intent") or {}).get("name")  # FAQs, and the own-case answer
+        note = fact_note(topic, _language(tracker), topic_programmes())
         if note:
             dispatcher.utter_message(text=note)
         return []
