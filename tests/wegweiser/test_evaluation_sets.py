@@ -17,16 +17,24 @@ def test_a_first_answer_needs_every_must_and_no_must_not():
     assert not missing.ok and missing.missing == ("reduced",) and not missing.wrong_rule
     wrong = judge(case, "Moldova is reduced. EU citizens are excluded.")
     assert not wrong.ok and wrong.wrong_rule  # the rule of another country, said to this person
-    scores = score_first_answers([missing, wrong, judge(case, "Moldova: reduced")])
-    assert scores["en"].right == 1 and scores["en"].wrong_rule == 1
+    scores = score_first_answers([missing, wrong, wrong, judge(case, "Moldova: reduced")])
+    assert scores["en"].right == 1 and scores["en"].wrong_rule == 2
     assert any("wrong country" in p for p in set_failures({}, {}, scores))
+
+
+def test_not_understood_is_a_miss_not_a_wrong_rule():
+    case = FirstAnswerCase("x", "en", "I'm from Moldova", ("moldova",), ("did not (quite )?understand",), "MD")
+    from wegweiser.content import message
+
+    verdict = judge(case, message("clarify", "en"))
+    assert not verdict.ok and not verdict.wrong_rule
 
 
 def test_uncovered_questions_count_only_confident_answers_to_another_topic():
     scores = score_uncovered([("de", "a", "nlu_fallback"), ("de", "b", "faq/before_leaving"),
-                              ("de", "c", "out_of_scope"), ("de", "d", "request_human")])
-    assert scores["de"].total == 4 and scores["de"].confident_wrong == [("b", "faq/before_leaving")]
-    assert set_failures(scores, {}, None)  # 25 % > 5 %
+                              ("de", "c", "out_of_scope"), ("de", "d", "faq/payout")])
+    assert scores["de"].total == 4 and scores["de"].confident_wrong == [("b", "faq/before_leaving"), ("d", "faq/payout")]
+    assert set_failures(scores, {}, None)  # 50 % > the floor
 
 
 def test_short_messages_accept_either_language_where_the_words_are_shared():
