@@ -18,7 +18,6 @@ retrieval intent `response_selector[<intent>]` exactly as Rasa's ResponseSelecto
 from __future__ import annotations
 
 import logging
-import pickle
 from collections import defaultdict
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -38,6 +37,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import answer_wording
+from components.model_files import load_pipeline, save_pipeline
 from components.tokenizer import normalise_arabic_script
 
 answer_wording.install()
@@ -161,8 +161,7 @@ class LinearIntentClassifier(GraphComponent):
             return self._resource
         self.model = self._new_model().fit(self.inputs(examples), labels)
         with self._model_storage.write_to(self._resource) as directory:
-            with open(directory / "model.pkl", "wb") as handle:
-                pickle.dump({"model": self.model}, handle)
+            save_pipeline(self.model, directory)  # arrays + JSON, no pickle (components/model_files.py)
         return self._resource
 
     @classmethod
@@ -170,9 +169,8 @@ class LinearIntentClassifier(GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         try:
             with model_storage.read_from(resource) as directory:
-                with open(directory / "model.pkl", "rb") as handle:
-                    saved = pickle.load(handle)  # our own model file, written by train()
-            return cls(config, model_storage, resource, saved["model"])
+                model = load_pipeline(directory, {"words": _lemmas, "characters": _characters})
+            return cls(config, model_storage, resource, model)
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
 
