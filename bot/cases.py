@@ -35,6 +35,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from wegweiser.private_files import private_sqlite, sqlite_file
 
 # Case status
 NEW, TAKEN, APPOINTMENT, CLOSED = "new", "taken", "appointment", "closed"
@@ -164,11 +165,10 @@ class Appointment(Base):
 # --- engine ------------------------------------------------------------------------------------------
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
-    """An engine for `database_url`; SQLite gets its parent folder created and foreign keys enforced."""
-    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:///:memory:"):
-        from pathlib import Path
-
-        Path(database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    """An engine for `database_url`; a SQLite file is created private (0600) and enforces foreign keys."""
+    database = sqlite_file(database_url)
+    if database is not None:
+        private_sqlite(database)  # names and phone numbers: mode 0600 in a 0700 folder
     engine = create_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from wegweiser.paths import PROJECT_ROOT
+from wegweiser.private_files import private_dir, sqlite_file
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 
@@ -92,6 +93,7 @@ def load_settings(**overrides: object) -> Settings:
     if settings.webhook and not settings.WEBHOOK_SECRET:
         raise SettingsError("The Telegram gateway cannot start: WEBHOOK_URL is set, so WEBHOOK_SECRET is required "
                             "(Telegram sends it with every update; requests without it are refused).")
-    if settings.DATABASE_URL.startswith("sqlite:///"):
-        Path(settings.DATABASE_URL[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    database = sqlite_file(settings.DATABASE_URL)
+    if database is not None:
+        private_dir(database.parent)
     return settings

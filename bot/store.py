@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from wegweiser.private_files import private_sqlite, sqlite_file
 
 
 def utcnow() -> dt.datetime:
@@ -79,6 +80,9 @@ class Store:
     def __init__(self, url: str, **engine_options: object) -> None:
         # a server database may drop idle connections; a SQLite file cannot, so no ping before each use
         engine_options.setdefault("pool_pre_ping", not url.startswith("sqlite"))
+        database = sqlite_file(url)
+        if database is not None:
+            private_sqlite(database)  # owner-only (0600 in a 0700 folder)
         self.engine: Engine = create_engine(url, future=True, **engine_options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_wal)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from wegweiser.private_files import owner_only, private_dir  # noqa: E402
 from scripts.children import actions_command, child_env, gateway_command, rasa_command, terminal_command  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +59,7 @@ def api_token(data_dir: Path) -> str:
         return os.environ["RASA_API_TOKEN"]
     path = data_dir / "api-token"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
@@ -98,8 +99,7 @@ class Services:
     def _spawn(self, name: str, command: List[str], env: dict) -> subprocess.Popen:
         output = None
         if self.quiet:
-            log_dir = self.data_dir / "logs"
-            log_dir.mkdir(parents=True, exist_ok=True)
+            log_dir = private_dir(self.data_dir / "logs")
             output = open(log_dir / f"{name}.log", "ab")
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
                                    start_new_session=True)
@@ -107,7 +107,7 @@ class Services:
         return process
 
     def start(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
         common = dict(PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2",
                       WEGWEISER_DATA_DIR=str(self.data_dir))
         endpoints = write_endpoints(self.data_dir, self.action_port)
@@ -139,6 +139,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     data_dir = Path(os.environ.get("WEGWEISER_DATA_DIR", ROOT / ".data"))
+    owner_only()  # the data dir holds names and phone numbers: everything created from here on is 0600/0700
+    private_dir(data_dir)
     services = Services(rasa_port, action_port, data_dir, quiet=args.mode == "run")
 
     def on_signal(signum: int, frame: object) -> None:

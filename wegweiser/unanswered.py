@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, List, Mapping, Optional
 
 from wegweiser.paths import PROJECT_ROOT
+from wegweiser.private_files import private_sqlite
 
 DEFAULT_RETENTION_DAYS = 30
 OPT_OUT_KEY = "learn_opt_out"
@@ -74,7 +75,7 @@ def opted_out(metadata: Optional[Mapping[str, Any]], slot_value: Any = None) -> 
 
 
 def _connect(database: Path) -> sqlite3.Connection:
-    database.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(database)  # owner-only, even when the action server runs with a looser umask
     connection = sqlite3.connect(database, timeout=10)
     connection.execute(
         "CREATE TABLE IF NOT EXISTS unanswered (id INTEGER PRIMARY KEY, day TEXT NOT NULL, "

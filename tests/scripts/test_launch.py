@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import urllib.request
@@ -86,6 +87,11 @@ def test_run_with_a_token_starts_three_processes_and_sigterm_stops_them(tmp_path
         assert "Telegram gateway" in output and "Application.stop() complete" in output
         assert not answers(f"http://127.0.0.1:{rasa_port}/webhooks/rest/")
         assert not answers(f"http://127.0.0.1:{action_port}/health")
+        # everything the run created in the data dir is owner-only (tracker.db, logs, model, api-token, ...)
+        created = [tmp_path / "data", *(tmp_path / "data").rglob("*")]
+        assert len(created) > 5
+        for path in created:
+            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, (path, oct(path.stat().st_mode))
 
 
 def test_run_without_pseudonym_key_says_so_before_starting_rasa(tmp_path):
