@@ -9,7 +9,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot import desk, handlers
+from bot import desk, groups, handlers
 from bot.handlers import Gateway
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient
@@ -90,12 +90,14 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         .base_url(settings.TELEGRAM_BASE_URL)
         .base_file_url(file_url(settings.TELEGRAM_BASE_URL))
         .rate_limiter(RetryingRateLimiter(settings.SEND_RETRIES))
-        .concurrent_updates(OrderedUpdateProcessor(store, person_of))
+        .concurrent_updates(OrderedUpdateProcessor(
+            store, person_of, ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
     handlers.register(application)
+    groups.register(application, settings.COUNSELLOR_CHAT_ID)  # leaves any other group, politely
     if settings.COUNSELLOR_CHAT_ID is not None:  # the counsellors' desk: cases, relay, appointments
         desk.register(application, settings)
     return application

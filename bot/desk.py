@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import cases
 from bot.cases import CARD, CLOSED, UPDATE, Case, Outbox
@@ -38,6 +38,7 @@ from bot.render import split_text
 log = logging.getLogger(__name__)
 
 CASE_BUTTON = "case:"
+CASE_ACTIONS = ("take", "propose", "close")
 #: handlers of the desk run before the gateway's (group 0), so cases and relays are decided first
 HANDLER_GROUP = -10
 MEMBER_STATUSES = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -82,10 +83,25 @@ def desk_of(context: ContextTypes.DEFAULT_TYPE) -> Desk:
     return context.application.bot_data["desk"]
 
 
+#: case numbers and other ids in commands and button data: ASCII digits, at most this many (fits INTEGER)
+MAX_DIGITS = 9
+
+
 def case_number(word: Optional[str]) -> Optional[int]:
-    """ "#12" or "12" -> 12; anything else -> None."""
+    """ "#12" or "12" -> 12; anything else ("²", "12a", "-1", a hundred digits) -> None."""
     digits = (word or "").lstrip("#")
-    return int(digits) if digits.isdigit() else None
+    if not (0 < len(digits) <= MAX_DIGITS and digits.isascii() and digits.isdigit()):
+        return None
+    return int(digits)
+
+
+def button_data(data: Optional[str], prefix: str) -> Optional[Tuple[int, str]]:
+    """ "case:12:take" -> (12, "take") for prefix "case:"; malformed or forged data -> None."""
+    if not data or not data.startswith(prefix) or len(data) > 64:  # Telegram's limit for callback data
+        return None
+    number, _, action = data[len(prefix):].partition(":")
+    parsed = case_number(number)
+    return (parsed, action) if parsed is not None and action else None
 
 
 async def done(update: Update, d: Desk, notice: Optional[str]) -> NoReturn:
@@ -330,9 +346,23 @@ def counsellor_label(update: Update) -> str:
 
 
 def in_desk(update: Update, config: DeskConfig) -> bool:
-    """A message from the counsellors' group, or from an allow-listed counsellor's private chat."""
+    """From the counsellors' group, or from an allow-listed counsellor's private chat with the bot.
+
+    Nowhere else: not another group the bot is in, not an allow-listed id writing in some other chat."""
     chat, user = update.effective_chat, update.effective_user
-    return bool(chat and (chat.id == config.group_chat_id or (user and user.id in config.counsellor_ids)))
+    if chat is None:
+        return False
+    if chat.id == config.group_chat_id:
+        return True
+    return chat.type == chat.PRIVATE and user is not None and user.id in config.counsellor_ids and chat.id == user.id
+
+
+def desk_chats(config: DeskConfig) -> filters.BaseFilter:
+    """The chats where desk commands act (the same rule as `in_desk`, as a handler filter)."""
+    chats = filters.Chat(chat_id=config.group_chat_id)
+    if config.counsellor_ids:
+        chats = chats | (filters.ChatType.PRIVATE & filters.User(user_id=list(config.counsellor_ids)))
+    return chats
 
 
 # --- handlers ----------------------------------------------------------------------------------------
@@ -343,13 +373,12 @@ async def case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
     d = desk_of(context)
     query = update.callback_query
-    try:
-        _, number_text, action = (query.data or "").split(":", 2)
-        number = int(number_text)
-    except ValueError:
-        await query.answer()
+    parsed = button_data(query.data, CASE_BUTTON)
+    if parsed is None or parsed[1] not in CASE_ACTIONS:
+        await query.answer(desk("bad_button"), show_alert=True)
         raise ApplicationHandlerStop
-    if not await is_counsellor(context.bot, d.config, query.from_user.id):
+    number, action = parsed
+    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, query.from_user.id):
         await query.answer(desk("refused"), show_alert=True)
         raise ApplicationHandlerStop
     notice = None
@@ -387,7 +416,7 @@ def cases_overview(session: Session) -> str:
 async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cases: the open cases, for counsellors."""
     d = desk_of(context)
-    if not await is_counsellor(context.bot, d.config, update.effective_user.id):
+    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
         return  # not a counsellor: the gateway answers it like any unknown command
     with d.sessions() as session:
         await update.effective_message.reply_text(cases_overview(session))
@@ -428,7 +457,7 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
     application.bot_data["desk"] = d
 
     application.add_handler(CallbackQueryHandler(case_button, pattern=r"^case:"), group=HANDLER_GROUP)
-    application.add_handler(CommandHandler("cases", cases_command), group=HANDLER_GROUP)
+    application.add_handler(CommandHandler("cases", cases_command, filters=desk_chats(config)), group=HANDLER_GROUP)
     relay.add_handlers(application, HANDLER_GROUP)
     appointments.add_handlers(application, HANDLER_GROUP)
 

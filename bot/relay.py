@@ -22,6 +22,7 @@ from bot.desk import (
     counsellor_label,
     desk_of,
     done,
+    desk_chats,
     in_desk,
     is_counsellor,
     notify_group,
@@ -130,7 +131,7 @@ async def group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reply <case> <text>: to the person of that case."""
     d = desk_of(context)
-    if not await is_counsellor(context.bot, d.config, update.effective_user.id):
+    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
         raise ApplicationHandlerStop
     text = (update.effective_message.text or "").split(maxsplit=2)
     if len(text) < 3 or case_number(text[1]) is None:
@@ -197,8 +198,7 @@ async def person_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def add_handlers(application: Application, group: int) -> None:
     config: DeskConfig = application.bot_data["desk"].config
-    desk_chats = filters.Chat(chat_id=config.group_chat_id) | filters.User(user_id=list(config.counsellor_ids))
-    application.add_handler(CommandHandler("reply", reply_command, filters=desk_chats), group=group)
+    application.add_handler(CommandHandler("reply", reply_command, filters=desk_chats(config)), group=group)
     application.add_handler(CommandHandler("end", end_command), group=group)
     messages = ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED
     application.add_handler(MessageHandler(filters.Chat(chat_id=config.group_chat_id) & filters.REPLY & messages,

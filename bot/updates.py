@@ -46,9 +46,12 @@ class ChatLocks:
 class OrderedUpdateProcessor(BaseUpdateProcessor):
     """PTB's concurrent update processing with persistence, deduplication and per-chat order."""
 
-    def __init__(self, store: Store, person_of: PersonOf, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, store: Store, person_of: PersonOf, max_concurrent_updates: int = 256,
+                 ignored: Optional[Callable[[Update], bool]] = None) -> None:
         super().__init__(max_concurrent_updates)
         self.store, self.person_of = store, person_of
+        #: updates stored nowhere (a group the bot leaves: bot/groups.py); they are only handled
+        self.ignored = ignored or (lambda update: False)
         self.locks = ChatLocks()
         self._in_flight: Set[int] = set()
         # the two writes per update run in one worker thread, one after another: the event loop keeps
@@ -69,7 +72,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        if not isinstance(update, Update):
+        if not isinstance(update, Update) or self.ignored(update):
             await coroutine
             return
         update_id = update.update_id

@@ -202,6 +202,9 @@ class FakeBotAPI(BaseRequest):
     def _answerCallbackQuery(self, params):  # noqa: N802
         return True
 
+    def _leaveChat(self, params):  # noqa: N802
+        return True
+
     def _getChatMember(self, params):  # noqa: N802
         user_id = int(params["user_id"])
         status = "member" if user_id in self.members else "left"
