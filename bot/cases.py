@@ -93,7 +93,8 @@ class Case(Base):
     #: only for delivering messages to the person; never shown to counsellors
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     language: Mapped[str] = mapped_column(String(16))
-    counselling_language: Mapped[Optional[str]] = mapped_column(String(16))
+    #: a language code, or what the person wrote when no language was recognised (bounded by the form)
+    counselling_language: Mapped[Optional[str]] = mapped_column(String(64))
     topic: Mapped[Optional[str]] = mapped_column(String(64))
     topic_text: Mapped[Optional[str]] = mapped_column(Text)
     contact: Mapped[str] = mapped_column(String(16), default="chat")
@@ -179,6 +180,25 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
 def create_tables(engine: Engine) -> None:
     Base.metadata.create_all(engine)
+    _widen_columns(engine)
+
+
+def _widen_columns(engine: Engine) -> None:
+    """Text columns of an existing PostgreSQL database made as wide as the model says (SQLite has no sizes).
+
+    Earlier versions made `counselling_language` VARCHAR(16); a language the person wrote out is longer."""
+    if engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy import inspect as inspect_database
+
+    existing = {c["name"]: c["type"] for c in inspect_database(engine).get_columns(Case.__tablename__)}
+    with engine.begin() as connection:
+        for column in Case.__table__.columns:
+            length = getattr(column.type, "length", None)
+            current = getattr(existing.get(column.name), "length", None)
+            if length and current and current < length:
+                connection.exec_driver_sql(
+                    f'ALTER TABLE {Case.__tablename__} ALTER COLUMN "{column.name}" TYPE VARCHAR({int(length)})')
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -208,12 +228,20 @@ def _case_fields(payload: Mapping[str, Any]) -> dict:
     times = payload.get("times") or []
     if not isinstance(times, list):
         raise InvalidRequest("times must be a list")
-    fields = {key: payload.get(key) for key in PAYLOAD_FIELDS}
+    fields = {key: clip(key, payload.get(key)) for key in PAYLOAD_FIELDS}
     fields.update(contact=contact, times=[str(t) for t in times])
     # the phone number is kept only when the person chose to be phoned
     if contact != "phone":
         fields["phone"] = None
     return fields
+
+
+def clip(column: str, value: Any) -> Any:
+    """A text cut to its column's size (PostgreSQL refuses longer ones; the form bounds what it asks)."""
+    length = getattr(Case.__table__.columns[column].type, "length", None) if column in Case.__table__.columns else None
+    if isinstance(value, str) and length and len(value) > length:
+        return value[: length - 1].rstrip() + "…"
+    return value
 
 
 def submit_request(

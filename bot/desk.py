@@ -33,11 +33,13 @@ from bot.desk_content import (
     say,
 )
 from bot.outbox import OutboxWorker
-from bot.render import split_text
+from bot.render import MAX_ANSWER, MAX_TEXT, fit, split_text
 
 log = logging.getLogger(__name__)
 
 CASE_BUTTON = "case:"
+#: UTF-16 units kept free on a card for the note a re-sent card carries (bot/outbox.py)
+REDELIVERY_ROOM = 200
 CASE_ACTIONS = ("take", "propose", "close")
 #: handlers of the desk run before the gateway's (group 0), so cases and relays are decided first
 HANDLER_GROUP = -10
@@ -164,7 +166,7 @@ def card_text(case: Case) -> str:
     )
     if case.counsellor_name and case.status != cases.NEW:
         text += "\n\n" + desk("card_taken", counsellor=case.counsellor_name)
-    return text[:4096]
+    return fit(text, MAX_TEXT - REDELIVERY_ROOM)  # Telegram counts UTF-16 units; room for the re-send note
 
 
 def card_buttons(case: Case) -> List[List[Dict[str, str]]]:
@@ -223,7 +225,19 @@ def report_failure(sessions: sessionmaker[Session], config: DeskConfig) -> Calla
     """A message to a person that Telegram refuses for good (they blocked the bot, deleted their account):
     the counsellors of the case are told, so a relayed answer is never lost silently."""
     def report(row: Outbox) -> None:
-        if row.chat_id == config.group_chat_id or row.case_number is None:
+        if row.case_number is None:
+            return
+        if row.kind == CARD:  # the counsellors never saw the request: alert them, tell the person honestly
+            with sessions() as session:
+                notify_group(session, config, row.case_number, desk("card_failed", number=row.case_number),
+                             reply_to_card=False)
+                case = cases.get_case(session, row.case_number)
+                if case is not None:
+                    tell_person(session, case, UPDATE, say("request_card_failed", case.language, number=case.number,
+                                                           **contact_values(case.language)))
+                session.commit()
+            return
+        if row.chat_id == config.group_chat_id:
             return
         with sessions() as session:
             notify_group(session, config, row.case_number, desk("undeliverable", number=row.case_number))
@@ -340,9 +354,9 @@ async def is_counsellor(bot: Bot, config: DeskConfig, user_id: int) -> bool:
 
 
 def counsellor_label(update: Update) -> str:
-    """How counsellors see each other on the desk (their own Telegram first name)."""
+    """How counsellors see each other on the desk (their own Telegram name, cut to its column's size)."""
     user = update.effective_user
-    return user.full_name if user else "?"
+    return cases.clip("counsellor_name", user.full_name) if user else "?"
 
 
 def in_desk(update: Update, config: DeskConfig) -> bool:
@@ -395,7 +409,7 @@ async def case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         elif action == "propose":
             notice = appointments.propose_help(case)
         session.commit()
-    await query.answer(notice[:200] if notice else None, show_alert=bool(notice))
+    await query.answer(fit(notice, MAX_ANSWER) if notice else None, show_alert=bool(notice))
     d.kick()
     raise ApplicationHandlerStop
 
@@ -410,7 +424,7 @@ def cases_overview(session: Session) -> str:
                           language=language_name(case.language), topic=_label("topic", case.topic),
                           country=country_name(case.country),
                           since=format_when(case.created_at, "de")))
-    return "\n".join(lines)[:4096]
+    return fit("\n".join(lines), MAX_TEXT)
 
 
 async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -30,6 +30,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParam
 from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TelegramError
 
 from bot.cases import DELIVERED, FAILED, PENDING, SENDING, Outbox, utcnow
+from bot.render import MAX_TEXT, fit
 
 log = logging.getLogger(__name__)
 
@@ -151,18 +152,13 @@ class OutboxWorker:
         except ChatMigrated as error:  # a group became a supergroup: same messages, new chat id
             self._retry(row, token, dt.timedelta(0), error, chat_id=error.new_chat_id, count=False)
             return PENDING
+        except BadRequest as error:  # a 400 (PTB makes it a NetworkError): sending again cannot help
+            return self._fail(row, token, error)
         except NetworkError as error:  # includes TimedOut and 5xx answers
             self._retry(row, token, backoff(row.attempts + 1, self.base_delay, self.max_delay), error)
             return PENDING
         except TelegramError as error:
-            self._finish(row, token, status=FAILED, last_error=f"{type(error).__name__}: {error}")
-            log.error("outbox: row %d (%s) failed for good: %s", row.id, row.kind, type(error).__name__)
-            if self.on_failed is not None:
-                try:
-                    self.on_failed(row)
-                except Exception:  # noqa: BLE001 - a failing notice must not stop delivery
-                    log.exception("outbox: reporting a failed row failed")
-            return FAILED
+            return self._fail(row, token, error)
         self._finish(row, token, status=DELIVERED, message_id=message_id, delivered_at=self.clock(),
                      last_error=None)
         return DELIVERED
@@ -179,6 +175,7 @@ class OutboxWorker:
         text = payload["text"]
         if row.redelivery and self.annotate is not None:
             text = self.annotate(row, text)
+        text = fit(text, MAX_TEXT)  # Telegram's limit in UTF-16 units; rows are split when enqueued
         markup = keyboard(payload.get("buttons"))
         if payload.get("edit"):
             try:
@@ -192,6 +189,16 @@ class OutboxWorker:
         message = await self.bot.send_message(row.chat_id, text, reply_markup=markup,
                                               reply_parameters=reply_parameters)
         return message.message_id
+
+    def _fail(self, row: Outbox, token: str, error: Exception) -> str:
+        self._finish(row, token, status=FAILED, last_error=f"{type(error).__name__}: {error}")
+        log.error("outbox: row %d (%s) failed for good: %s", row.id, row.kind, type(error).__name__)
+        if self.on_failed is not None:
+            try:
+                self.on_failed(row)
+            except Exception:  # noqa: BLE001 - a failing notice must not stop delivery
+                log.exception("outbox: reporting a failed row failed")
+        return FAILED
 
     def _retry(self, row: Outbox, token: str, delay: dt.timedelta, error: Exception,
                chat_id: Optional[int] = None, count: bool = True) -> None:

@@ -149,6 +149,11 @@ class FakeBotAPI(BaseRequest):
                 if retry_after is not None:
                     body["parameters"] = {"retry_after": retry_after}
                 return status, json.dumps(body).encode()
+        text = params.get("text")
+        if name in ("sendMessage", "editMessageText") and text is not None and not 0 < len(
+                str(text).encode("utf-16-le")) // 2 <= 4096:  # Telegram counts UTF-16 code units
+            return 400, json.dumps({"ok": False, "error_code": 400,
+                                    "description": "Bad Request: message is too long"}).encode()
         handler = getattr(self, f"_{name}", None)
         if handler is None:
             return 400, json.dumps({"ok": False, "error_code": 400, "description": f"no {name}"}).encode()
