@@ -35,6 +35,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from bot.db_options import create_engine as create_engine_with_timeouts
 from wegweiser.private_files import private_sqlite, sqlite_file
 
 # Case status
@@ -170,7 +171,8 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     database = sqlite_file(database_url)
     if database is not None:
         private_sqlite(database)  # names and phone numbers: mode 0600 in a 0700 folder
-    engine = create_engine(database_url, **kwargs)
+    # timeouts, and a failing statement's error shows no names or phone numbers (bot/db_options.py)
+    engine = create_engine_with_timeouts(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _foreign_keys(connection: Any, _record: Any) -> None:
@@ -356,6 +358,32 @@ class WithdrawnCase:
     card_message_id: Optional[int]
 
 
+@dataclass(frozen=True)
+class GroupMessage:
+    """A message the bot posted in the counsellors' group for a case (card, notice, relayed text or copy)."""
+
+    case_number: int
+    message_id: int
+    card: bool
+
+
+def group_messages(session: Session, numbers: Iterable[int], group_chat_id: int) -> List[GroupMessage]:
+    """Every delivered message of these cases in the group, once each (an edited card counts once)."""
+    numbers = list(numbers)
+    if not numbers:
+        return []
+    rows = session.execute(
+        select(Outbox.case_number, Outbox.message_id, Outbox.kind)
+        .where(Outbox.case_number.in_(numbers), Outbox.chat_id == group_chat_id, Outbox.message_id.is_not(None),
+               Outbox.status == DELIVERED).order_by(Outbox.id)
+    ).all()
+    cards = {message_id for _, message_id, kind in rows if kind == CARD}
+    found: dict = {}
+    for number, message_id, _ in rows:
+        found.setdefault(message_id, GroupMessage(number, message_id, message_id in cards))
+    return list(found.values())
+
+
 def _delete_cases(session: Session, numbers: Iterable[int], chat_ids: Iterable[int] = ()) -> None:
     numbers, chat_ids = list(numbers), list(chat_ids)
     if numbers:
@@ -377,12 +405,18 @@ def delete_person(session: Session, pseudonym: str, *, commit: bool = True) -> L
     return withdrawn
 
 
-def purge_closed(session: Session, older_than_days: int, *, now: Optional[dt.datetime] = None) -> int:
-    """Retention: delete cases closed more than `older_than_days` ago, with their rows; returns how many."""
+def purge_closed(session: Session, older_than_days: int, *, now: Optional[dt.datetime] = None,
+                 before_delete: Optional[Any] = None) -> int:
+    """Retention: delete cases closed more than `older_than_days` ago, with their rows; returns how many.
+
+    `before_delete(numbers)` runs in the same transaction first (the desk clears the group messages)."""
     cutoff = (now or utcnow()) - dt.timedelta(days=older_than_days)
     numbers = session.scalars(
         select(Case.number).where(Case.status == CLOSED, Case.closed_at < cutoff)
     ).all()
+    after = before_delete(list(numbers)) if (before_delete is not None and numbers) else None
     _delete_cases(session, numbers)
+    if callable(after):
+        after()
     session.commit()
     return len(numbers)

@@ -10,11 +10,13 @@ returns `{"custom": {"handoff": {...}}}`; see `register` for the exact contract.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, NoReturn, Optional, Tuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus
@@ -74,11 +76,20 @@ class Desk:
     worker: Optional[OutboxWorker] = None
     _kick: Optional[Callable[[], None]] = field(default=None, repr=False)
     _hooks: Tuple[Callable[..., Any], ...] = field(default=(), repr=False)
+    _loop: Optional[asyncio.AbstractEventLoop] = field(default=None, repr=False)
 
     def kick(self) -> None:
-        """Deliver what was just committed now rather than at the next poll."""
-        if self._kick is not None:
-            self._kick()
+        """Deliver what was just committed now rather than at the next poll (from the event loop, or from
+        a worker thread doing database work, e.g. /delete's erase step)."""
+        if self._kick is None:
+            return
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:  # a worker thread: hand it to the loop
+            if self._loop is not None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._kick)
+            return
+        self._kick()
 
 
 def desk_of(context: ContextTypes.DEFAULT_TYPE) -> Desk:
@@ -324,19 +335,42 @@ def case_appointments(session: Session, number: int) -> List[cases.Appointment]:
                 .order_by(cases.Appointment.id))
 
 
-def withdraw_person(session: Session, config: DeskConfig, pseudonym: str) -> int:
-    """The person deleted their data: remove their cases and tell the counsellors, in one transaction.
-
-    The card in the group is edited so that it no longer shows what the person shared."""
-    withdrawn = cases.delete_person(session, pseudonym, commit=False)
-    for item in withdrawn:
-        text = desk("withdrawn", number=item.number)
-        if item.card_message_id:
-            cases.enqueue(session, UPDATE, config.group_chat_id, {"text": text, "edit": item.card_message_id})
+def clear_group(session: Session, config: DeskConfig, messages: List[cases.GroupMessage],
+                card_text_for: Callable[[int], str]) -> None:
+    """Nothing the person shared stays in the group: each case's card is edited to `card_text_for(number)`,
+    every other message of the case (notices quoting the person, relayed texts, copied photos and files,
+    appointment notices) is deleted — or, where Telegram no longer allows deleting (after 48 hours),
+    overwritten (bot/outbox.py). Rows are enqueued without a case, so they outlive its deletion."""
+    for message in messages:
+        if message.card:
+            payload: Dict[str, Any] = {"text": card_text_for(message.case_number), "edit": message.message_id}
         else:
-            cases.enqueue(session, UPDATE, config.group_chat_id, {"text": text})
+            payload = {"delete": message.message_id, "text": desk("message_removed")}
+        cases.enqueue(session, UPDATE, config.group_chat_id, payload)
+
+
+def withdraw_person(session: Session, config: DeskConfig, pseudonym: str) -> int:
+    """The person deleted their data: remove their cases and every group message of them, and tell the
+    counsellors, in one transaction. Cards of open and closed cases are edited to say it was withdrawn."""
+    numbers = list(session.scalars(select(Case.number).where(Case.pseudonym == pseudonym)))
+    messages = cases.group_messages(session, numbers, config.group_chat_id)
+    withdrawn = cases.delete_person(session, pseudonym, commit=False)
+    clear_group(session, config, messages, lambda number: desk("withdrawn", number=number))
+    with_card = {m.case_number for m in messages if m.card}
+    for item in withdrawn:
+        if item.number not in with_card:  # the card never reached the group: say so in a notice
+            cases.enqueue(session, UPDATE, config.group_chat_id, {"text": desk("withdrawn", number=item.number)})
     session.commit()
     return len(withdrawn)
+
+
+def purge_closed_cases(session: Session, config: DeskConfig, now: dt.datetime) -> int:
+    """Retention of closed cases, their group messages included."""
+    def clear(numbers: List[int]) -> Callable[[], None]:
+        messages = cases.group_messages(session, numbers, config.group_chat_id)
+        return lambda: clear_group(session, config, messages, lambda number: desk("retention_removed", number=number))
+
+    return cases.purge_closed(session, config.retention_days, now=now, before_delete=clear)
 
 
 # --- who may act -------------------------------------------------------------------------------------
@@ -476,7 +510,7 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
     appointments.add_handlers(application, HANDLER_GROUP)
 
     async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
-        d.kick()  # in a task: a long outage must not hold up the scheduler (it would skip and warn)
+        d.kick()  # also remembers the event loop, for kicks from worker threads  # in a task: a long outage must not hold up the scheduler (it would skip and warn)
 
     async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         with sessions() as session:
@@ -485,7 +519,8 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
 
     async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
         with sessions() as session:
-            removed = cases.purge_closed(session, config.retention_days, now=d.clock())
+            removed = purge_closed_cases(session, config, d.clock())
+        d.kick()
         if removed:
             log.info("retention: removed %d closed case(s)", removed)
 

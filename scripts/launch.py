@@ -148,6 +148,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if os.environ.get("TELEGRAM_TOKEN"):
+        # the gateway deletes a person's tracker events on /delete and by retention, so it needs Rasa's store,
+        # and their not-understood questions in the action server's data dir
+        env.setdefault("TRACKER_DB_URL", f"sqlite:///{tracker_db_path(data_dir)}")
+        env["WEGWEISER_DATA_DIR"] = str(data_dir)
     if args.mode == "run" and os.environ.get("TELEGRAM_TOKEN"):
         check = subprocess.call(gateway_command("--check"), cwd=ROOT, env=child_env("gateway", env))
         if check:
@@ -163,8 +168,6 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 1
         env["RASA_URL"] = rasa_url
         if os.environ.get("TELEGRAM_TOKEN"):
-            # the gateway deletes a person's tracker events on /delete and by retention, so it needs Rasa's store
-            env.setdefault("TRACKER_DB_URL", f"sqlite:///{tracker_db_path(data_dir)}")
             print("Starting the Telegram gateway. Ctrl-C stops all three.", flush=True)
             gateway = subprocess.Popen(gateway_command(), cwd=ROOT, env=child_env("gateway", env))
             try:

@@ -20,7 +20,7 @@ def test_gateway_store_and_case_database_are_owner_only(tmp_path):
         store.touch("p1")
         engine = cases.make_engine(f"sqlite:///{tmp_path / 'desk' / 'cases.db'}")
         cases.create_tables(engine)
-        load_settings(TELEGRAM_TOKEN="1:x", PSEUDONYM_KEY="k" * 16,
+        load_settings(TELEGRAM_TOKEN="1:x", PSEUDONYM_KEY="k" * 16, TRACKER_DB_URL="sqlite:///:memory:",
                       DATABASE_URL=f"sqlite:///{tmp_path / 'fresh' / 'gateway.db'}")
     finally:
         os.umask(previous)
