@@ -43,7 +43,7 @@ STRING_FIELDS = {
 ERRORS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
           400: "Bad Request", 403: "Forbidden", 409: "Conflict"}
 # Methods whose only observable effect is the recorded call.
-ACCEPTED = {"logOut", "close", "setMyDescription", "setMyShortDescription", "setMyName",
+ACCEPTED = {"logOut", "close", "setMyDescription", "setMyShortDescription", "setMyName", "leaveChat",
             "setChatMenuButton", "pinChatMessage", "unpinChatMessage"}
 CHAT_ACTIONS = {"typing", "upload_photo", "record_voice", "upload_voice", "upload_document",
                 "find_location", "choose_sticker", "record_video", "upload_video"}
