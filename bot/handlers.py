@@ -19,7 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.desk import handle_handoff
 from bot.erase import erase_person
 from bot.pseudonym import pseudonym
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rasa_client import RasaClient, RasaUnavailable, Reply, parse_replies
 from bot.render import DELETE, LANGUAGE, LEARNING, RASA, Outgoing, render
 from bot.settings import Settings
 from bot.store import Store
@@ -110,6 +110,15 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
         metadata["start"] = row.source
     if row and row.learn_opt_out:
         metadata["learn_opt_out"] = True
+    metadata["update_id"] = update.update_id  # kept by Rasa in the user event: see below
+    if update.update_id in getattr(context.application.update_processor, "reruns", ()) and g.tracker:
+        # handled before a restart and not finished: if Rasa already took this message, its answers are
+        # in the tracker; send those instead of making Rasa run the turn a second time
+        earlier = await g.db(g.tracker.answers_to_update, person, update.update_id)
+        if earlier:
+            log.info("update %d: Rasa answered it before the restart; its answers are sent", update.update_id)
+            await _answer(update, context, person, parse_replies(earlier))
+            return
     typing = asyncio.create_task(_typing(context, chat.id))
     try:
         replies = await g.rasa.send(person, message_text, metadata)
@@ -119,6 +128,13 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
     # the answer must come after "typing…", or Telegram would show "typing…" under the answer
     await asyncio.wait([typing], timeout=2)
     typing.cancel()
+    await _answer(update, context, person, replies)
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, person: str,
+                  replies: Optional[List[Reply]]) -> None:
+    """Rasa's replies to the person (or the apology when there are none), then a handoff to the desk."""
+    g, user, chat = gateway(context), update.effective_user, update.effective_chat
     if not replies:
         # every turn of this assistant answers something; nothing at all means the action server failed
         if replies is not None:

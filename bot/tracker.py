@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
@@ -31,6 +31,8 @@ _DELETE = text("DELETE FROM events WHERE sender_id = :sender")
 _DELETE_INACTIVE = text("DELETE FROM events WHERE sender_id IN (SELECT sender_id FROM events GROUP BY sender_id "
                         "HAVING MAX(timestamp) < :before)")
 _COUNT = text("SELECT COUNT(*) FROM events WHERE sender_id = :sender")
+_RECENT = text("SELECT type_name, data FROM events WHERE sender_id = :sender AND type_name IN ('user', 'bot') "
+               "ORDER BY id DESC LIMIT 100")
 
 #: how long after a deletion rows of a turn that was already running are still dropped (seconds)
 WRITE_BACK_GRACE = 300.0
@@ -76,6 +78,28 @@ class TrackerDatabase:
         except DBAPIError:
             return None
         return json.loads(data).get("value") if data else None
+
+    def answers_to_update(self, sender: str, update_id: int) -> Optional[List[Dict[str, Any]]]:
+        """Rasa's answers to the message of this Telegram update, if Rasa already took it (the gateway
+        passes the update id in the message metadata, which Rasa keeps in the user event); else None."""
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.execute(_RECENT, {"sender": sender}).all()
+        except DBAPIError:
+            return None
+        answers: List[Dict[str, Any]] = []
+        found = False
+        for type_name, data in reversed(rows):  # oldest first
+            event = json.loads(data)
+            if type_name == "user":
+                if found:
+                    break  # the next message: its answers are not this update's
+                found = (event.get("metadata") or {}).get("update_id") == update_id
+            elif found:
+                extra = event.get("data") or {}
+                answers.append({"text": event.get("text") or "", "buttons": extra.get("buttons") or [],
+                                "custom": extra.get("custom")})
+        return answers if found else None
 
     def language(self, sender: str) -> Tuple[Optional[str], bool]:
         """The language Rasa last answered in, and whether the person chose it explicitly (locked)."""

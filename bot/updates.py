@@ -54,6 +54,9 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self.ignored = ignored or (lambda update: False)
         self.locks = ChatLocks()
         self._in_flight: Set[int] = set()
+        #: updates stored but unfinished before a restart, being handled again now: the handler checks
+        #: whether Rasa already took the message (bot/handlers.py: ask_rasa) instead of asking twice
+        self.reruns: Set[int] = set()
         # the two writes per update run in one worker thread, one after another: the event loop keeps
         # answering other chats while a burst of updates is being stored (measured: docs/measurements/gateway.md)
         self._writer: Optional[ThreadPoolExecutor] = None
@@ -88,6 +91,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 coroutine.close()  # type: ignore[attr-defined]
                 log.info("update %d was handled before; skipped", update_id)
                 return
+            if seen is Seen.PENDING:
+                self.reruns.add(update_id)
             chat = update.effective_chat
             started = time.perf_counter()
             if chat is None:
@@ -99,6 +104,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                      " (after a restart)" if seen is Seen.PENDING else "")
         finally:
             self._in_flight.discard(update_id)
+            self.reruns.discard(update_id)
 
 
 async def requeue_unfinished(store: Store, queue: "asyncio.Queue[object]", bot: Any) -> int:

@@ -138,7 +138,7 @@ async def test_start_greets_with_privacy_notice_and_language_keyboard_and_passes
     assert len(keyboard["reply_markup"]["inline_keyboard"]) == 3  # six languages, two per row
     await feed(application, message(2, "Was kostet das?"))
     assert rasa.received[-1] == {"sender": pseudonym(KEY, USER), "message": "Was kostet das?",
-                                 "metadata": {"language_code": "de", "start": "centre_hh"}}
+                                 "metadata": {"language_code": "de", "start": "centre_hh", "update_id": 2}}
     names = [name for name, _ in telegram.calls]
     assert names.index("sendChatAction") < len(names) - 1 and "setMyCommands" in names
 

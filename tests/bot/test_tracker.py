@@ -105,3 +105,19 @@ def test_a_failing_statement_logs_no_parameters(tracker_url):
     assert "Abu Karim" not in logged and "4915112345678" not in logged
     assert logged.startswith("deleting failed [") and "Error" in logged
     tracker.close()
+
+
+def test_the_answers_rasa_gave_to_an_update_are_found_by_its_id(tracker_url):
+    """After a restart the gateway re-runs an unfinished update; if Rasa already took it, its answers."""
+    add_event(tracker_url, "p1", "user", None, {"event": "user", "text": "a", "metadata": {"update_id": 7}})
+    add_event(tracker_url, "p1", "bot", None, {"event": "bot", "text": "answer a", "data": {"buttons": [
+        {"title": "t", "payload": "/x"}]}})
+    add_event(tracker_url, "p1", "bot", None, {"event": "bot", "text": "more a", "data": {}})
+    add_event(tracker_url, "p1", "user", None, {"event": "user", "text": "b", "metadata": {"update_id": 8}})
+    add_event(tracker_url, "p1", "bot", None, {"event": "bot", "text": "answer b", "data": {}})
+    tracker = TrackerDatabase(tracker_url)
+    assert [a["text"] for a in tracker.answers_to_update("p1", 7)] == ["answer a", "more a"]
+    assert tracker.answers_to_update("p1", 7)[0]["buttons"] == [{"title": "t", "payload": "/x"}]
+    assert [a["text"] for a in tracker.answers_to_update("p1", 8)] == ["answer b"]
+    assert tracker.answers_to_update("p1", 9) is None and tracker.answers_to_update("p2", 7) is None
+    tracker.close()
