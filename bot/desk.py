@@ -92,6 +92,16 @@ class Desk:
         self._kick()
 
 
+#: seconds a desk handler's database work may take before the handler gives up (it runs in a thread)
+DB_TIMEOUT = 10.0
+
+
+async def run_db(work: Callable[[], Any]) -> Any:
+    """A handler's database work in a worker thread with a deadline: a locked or slow database holds up
+    this update only, never the event loop."""
+    return await asyncio.wait_for(asyncio.to_thread(work), DB_TIMEOUT)
+
+
 def desk_of(context: ContextTypes.DEFAULT_TYPE) -> Desk:
     return context.application.bot_data["desk"]
 
@@ -466,8 +476,12 @@ async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     d = desk_of(context)
     if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
         return  # not a counsellor: the gateway answers it like any unknown command
-    with d.sessions() as session:
-        await update.effective_message.reply_text(cases_overview(session))
+
+    def overview() -> str:
+        with d.sessions() as session:
+            return cases_overview(session)
+
+    await update.effective_message.reply_text(await run_db(overview))
     raise ApplicationHandlerStop
 
 

@@ -27,6 +27,7 @@ from bot.desk import (
     is_counsellor,
     notify_group,
     refresh_card,
+    run_db,
     tell_person,
 )
 from bot.desk_content import desk, say
@@ -184,14 +185,20 @@ async def person_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """The person's message while a relay is open: to the counsellors, and Rasa stays silent."""
     d = desk_of(context)
     message = update.effective_message
-    with d.sessions() as session:
-        if message.text:
-            relayed = from_person(session, d.config, message.chat_id, message.text)
-        else:
-            relayed = media_from_person(session, d.config, message.chat_id, message.message_id)
-        if not relayed:
-            return
-        session.commit()
+
+    def relay() -> bool:
+        with d.sessions() as session:
+            if message.text:
+                relayed = from_person(session, d.config, message.chat_id, message.text)
+            else:
+                relayed = media_from_person(session, d.config, message.chat_id, message.message_id)
+            if relayed:
+                session.commit()
+            return relayed
+
+    # every private message passes here: its database work runs off the event loop, with a deadline
+    if not await run_db(relay):
+        return
     d.kick()
     raise ApplicationHandlerStop
 
