@@ -246,7 +246,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = query.message if isinstance(query.message, Message) else None  # None: older than 48 hours
     if message is not None:
         await _quietly(message.edit_reply_markup(reply_markup=None))
-    if message is None or row is None or row.keyboard_message != message.message_id:
+    # only data of a button on that message counts: Telegram sends the message with its keyboard, so a
+    # modified client cannot slip in other data (e.g. an intent for Rasa) under the current keyboard
+    offered = {b.callback_data for line in (message.reply_markup.inline_keyboard if message is not None
+                                            and message.reply_markup else ()) for b in line}
+    if message is None or row is None or row.keyboard_message != message.message_id or data not in offered:
         await say(update, context, "old_button")
         return
     await g.db(g.store.update_person, person, keyboard_message=None)
