@@ -37,6 +37,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import answer_wording
+from components import model_files
 from components.model_files import load_pipeline, save_pipeline
 from components.tokenizer import normalise_arabic_script
 
@@ -113,6 +114,9 @@ class LinearIntentClassifier(GraphComponent):
             # Below this share of its retrieval intent's probability, the best FAQ answer is no clear
             # topic: the message becomes `nlu_fallback`, and the person is asked what they mean.
             "answer_threshold": 0.25,
+            # how train() stores the model (components/model_files.py); part of Rasa's cache key, so a
+            # classifier cached by an earlier version (a pickle) is never reused for a new model
+            "storage_format": f"npz+json/{model_files.FORMAT}",
         }
 
     @staticmethod

@@ -78,7 +78,7 @@ def load_pipeline(directory: Path, selectors: Dict[str, Callable]) -> Pipeline:
     """
     if (directory / LEGACY_FILE).exists():
         raise RuntimeError(f"{directory}: a model trained before the classifier stopped using pickle; "
-                           "it is not loaded (it could run code) - retrain: `rm -rf .rasa/cache models && make train`")
+                           "it is not loaded (it could run code) - retrain with `make train`")
     description = json.loads((directory / JSON_FILE).read_text(encoding="utf-8"))
     if description.get("format") != FORMAT:
         raise ValueError(f"linear classifier files of format {description.get('format')}, expected {FORMAT}")
