@@ -49,7 +49,7 @@ def remember_unanswered(tracker: Tracker, language: str) -> None:
         return
     guesses = clarify_topics(latest, limit=1)
     unanswered.store(unanswered.Settings.from_env(), latest.get("text") or "", language,
-                     f"faq/{guesses[0]}" if guesses else None)
+                     f"faq/{guesses[0]}" if guesses else None, sender=tracker.sender_id)
 
 
 class ActionClarify(Action):

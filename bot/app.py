@@ -9,7 +9,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot import desk, handlers, report_command
+from bot import desk, groups, handlers, report_command
 from bot.handlers import Gateway
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient
@@ -41,6 +41,32 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class NoDatabaseDetail(logging.Filter):
+    """A database error in a log line shows its kind, never its text: SQLAlchemy prints bound parameters
+    (hidden by `hide_parameters=True` on every engine), but PostgreSQL's own message quotes the failing
+    statement's values (psycopg2 interpolates them before sending), e.g. a name or a raw update."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and _is_database_error(error):
+            original = getattr(error, "orig", None)
+            code = getattr(original, "pgcode", None) or ""
+            record.msg = f"{record.getMessage()} [{type(error).__name__}/{type(original).__name__} {code}]".rstrip()
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
+def _is_database_error(error: BaseException) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, SQLAlchemyError) or type(error).__module__.split(".")[0] in ("psycopg2", "sqlite3"):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
 def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines hold the bot token
@@ -48,6 +74,7 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     redact = RedactSecrets(settings.TELEGRAM_TOKEN.get_secret_value(), settings.PSEUDONYM_KEY.get_secret_value())
     for handler in logging.getLogger().handlers:
+        handler.addFilter(NoDatabaseDetail())
         handler.addFilter(redact)
 
 
@@ -90,12 +117,14 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         .base_url(settings.TELEGRAM_BASE_URL)
         .base_file_url(file_url(settings.TELEGRAM_BASE_URL))
         .rate_limiter(RetryingRateLimiter(settings.SEND_RETRIES))
-        .concurrent_updates(OrderedUpdateProcessor(store, person_of))
+        .concurrent_updates(OrderedUpdateProcessor(
+            store, person_of, ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
     handlers.register(application)
+    groups.register(application, settings.COUNSELLOR_CHAT_ID)  # leaves any other group, politely
     if settings.COUNSELLOR_CHAT_ID is not None:  # the counsellors' desk: cases, relay, appointments
         desk.register(application, settings)
         report_command.register(application, settings, desk.HANDLER_GROUP)  # /report: the needs report

@@ -17,16 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import cases
 from bot.cases import APPOINTMENT, CANCELLED, CONFIRMED, PROPOSED, REMINDER, TAKEN, Appointment, Case
 from bot.desk import (
     DeskConfig,
+    button_data,
     case_number,
     case_appointments,
+    desk_chats,
     desk_of,
     done,
+    in_desk,
     is_counsellor,
     notify_group,
     refresh_card,
@@ -185,7 +188,7 @@ def enqueue_due_reminders(session: Session, now: dt.datetime) -> int:
 async def propose_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/propose <case> <YYYY-MM-DD HH:MM> …: offer appointment slots to the person."""
     d = desk_of(context)
-    if not await is_counsellor(context.bot, d.config, update.effective_user.id):
+    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
         raise ApplicationHandlerStop
     parts = (update.effective_message.text or "").split(maxsplit=2)
     number = case_number(parts[1]) if len(parts) > 1 else None
@@ -212,7 +215,7 @@ async def propose_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cancelappt <case>: cancel the case's appointment (or open offer) and tell the person."""
     d = desk_of(context)
-    if not await is_counsellor(context.bot, d.config, update.effective_user.id):
+    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
         raise ApplicationHandlerStop
     args = context.args or []
     number = case_number(args[0]) if args else None
@@ -231,11 +234,12 @@ async def appointment_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     """The person's slot, "other times" or cancel button."""
     d = desk_of(context)
     query = update.callback_query
-    _, appointment_id, choice = (query.data or "::").split(":", 2)
+    parsed = button_data(query.data, "appt:")
+    appointment_id, choice = parsed if parsed is not None else (None, "")
     done = False
     language = None
     with d.sessions() as session:
-        appointment = session.get(Appointment, int(appointment_id)) if appointment_id.isdigit() else None
+        appointment = session.get(Appointment, appointment_id) if appointment_id is not None else None
         case = session.get(Case, appointment.case_number) if appointment else None
         if case is not None and case.chat_id == update.effective_chat.id and case.is_open:
             language = case.language
@@ -243,8 +247,8 @@ async def appointment_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
                 done = ask_other_times(session, d.config, appointment)
             elif choice == "cancel":
                 done = cancel(session, d.config, appointment, by_person=True)
-            elif choice.isdigit():
-                done = choose(session, d.config, appointment, int(choice), d.clock())
+            elif case_number(choice) is not None:
+                done = choose(session, d.config, appointment, case_number(choice), d.clock())
         session.commit()
     await query.answer(None if done else say("offer_expired", language or "de"), show_alert=not done)
     if done and query.message is not None:
@@ -258,7 +262,6 @@ async def appointment_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def add_handlers(application: Application, group: int) -> None:
     config: DeskConfig = application.bot_data["desk"].config
-    desk_chats = filters.Chat(chat_id=config.group_chat_id) | filters.User(user_id=list(config.counsellor_ids))
-    application.add_handler(CommandHandler("propose", propose_command, filters=desk_chats), group=group)
-    application.add_handler(CommandHandler("cancelappt", cancel_command, filters=desk_chats), group=group)
+    application.add_handler(CommandHandler("propose", propose_command, filters=desk_chats(config)), group=group)
+    application.add_handler(CommandHandler("cancelappt", cancel_command, filters=desk_chats(config)), group=group)
     application.add_handler(CallbackQueryHandler(appointment_button, pattern=r"^appt:"), group=group)

@@ -35,6 +35,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from bot.db_options import create_engine as create_engine_with_timeouts
+from wegweiser.private_files import private_sqlite, sqlite_file
 
 # Case status
 NEW, TAKEN, APPOINTMENT, CLOSED = "new", "taken", "appointment", "closed"
@@ -92,7 +94,8 @@ class Case(Base):
     #: only for delivering messages to the person; never shown to counsellors
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     language: Mapped[str] = mapped_column(String(16))
-    counselling_language: Mapped[Optional[str]] = mapped_column(String(16))
+    #: a language code, or what the person wrote when no language was recognised (bounded by the form)
+    counselling_language: Mapped[Optional[str]] = mapped_column(String(64))
     topic: Mapped[Optional[str]] = mapped_column(String(64))
     topic_text: Mapped[Optional[str]] = mapped_column(Text)
     contact: Mapped[str] = mapped_column(String(16), default="chat")
@@ -166,12 +169,12 @@ class Appointment(Base):
 # --- engine ------------------------------------------------------------------------------------------
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
-    """An engine for `database_url`; SQLite gets its parent folder created and foreign keys enforced."""
-    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:///:memory:"):
-        from pathlib import Path
-
-        Path(database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(database_url, **kwargs)
+    """An engine for `database_url`; a SQLite file is created private (0600) and enforces foreign keys."""
+    database = sqlite_file(database_url)
+    if database is not None:
+        private_sqlite(database)  # names and phone numbers: mode 0600 in a 0700 folder
+    # timeouts, and a failing statement's error shows no names or phone numbers (bot/db_options.py)
+    engine = create_engine_with_timeouts(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _foreign_keys(connection: Any, _record: Any) -> None:
@@ -181,13 +184,36 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
 def create_tables(engine: Engine) -> None:
     Base.metadata.create_all(engine)
-    # a case store made before `taken_at` existed gets the column (nullable: older cases have no time)
+    _add_taken_at(engine)
+    _widen_columns(engine)
+
+
+def _add_taken_at(engine: Engine) -> None:
+    """A case store made before `taken_at` existed gets the column (nullable: older cases have no time)."""
     from sqlalchemy import inspect, text
 
     if "taken_at" not in {column["name"] for column in inspect(engine).get_columns("desk_cases")}:
         kind = "TIMESTAMP WITH TIME ZONE" if engine.dialect.name == "postgresql" else "DATETIME"
         with engine.begin() as connection:
             connection.execute(text(f"ALTER TABLE desk_cases ADD COLUMN taken_at {kind}"))
+
+
+def _widen_columns(engine: Engine) -> None:
+    """Text columns of an existing PostgreSQL database made as wide as the model says (SQLite has no sizes).
+
+    Earlier versions made `counselling_language` VARCHAR(16); a language the person wrote out is longer."""
+    if engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy import inspect as inspect_database
+
+    existing = {c["name"]: c["type"] for c in inspect_database(engine).get_columns(Case.__tablename__)}
+    with engine.begin() as connection:
+        for column in Case.__table__.columns:
+            length = getattr(column.type, "length", None)
+            current = getattr(existing.get(column.name), "length", None)
+            if length and current and current < length:
+                connection.exec_driver_sql(
+                    f'ALTER TABLE {Case.__tablename__} ALTER COLUMN "{column.name}" TYPE VARCHAR({int(length)})')
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -217,12 +243,20 @@ def _case_fields(payload: Mapping[str, Any]) -> dict:
     times = payload.get("times") or []
     if not isinstance(times, list):
         raise InvalidRequest("times must be a list")
-    fields = {key: payload.get(key) for key in PAYLOAD_FIELDS}
+    fields = {key: clip(key, payload.get(key)) for key in PAYLOAD_FIELDS}
     fields.update(contact=contact, times=[str(t) for t in times])
     # the phone number is kept only when the person chose to be phoned
     if contact != "phone":
         fields["phone"] = None
     return fields
+
+
+def clip(column: str, value: Any) -> Any:
+    """A text cut to its column's size (PostgreSQL refuses longer ones; the form bounds what it asks)."""
+    length = getattr(Case.__table__.columns[column].type, "length", None) if column in Case.__table__.columns else None
+    if isinstance(value, str) and length and len(value) > length:
+        return value[: length - 1].rstrip() + "…"
+    return value
 
 
 def submit_request(
@@ -337,6 +371,32 @@ class WithdrawnCase:
     card_message_id: Optional[int]
 
 
+@dataclass(frozen=True)
+class GroupMessage:
+    """A message the bot posted in the counsellors' group for a case (card, notice, relayed text or copy)."""
+
+    case_number: int
+    message_id: int
+    card: bool
+
+
+def group_messages(session: Session, numbers: Iterable[int], group_chat_id: int) -> List[GroupMessage]:
+    """Every delivered message of these cases in the group, once each (an edited card counts once)."""
+    numbers = list(numbers)
+    if not numbers:
+        return []
+    rows = session.execute(
+        select(Outbox.case_number, Outbox.message_id, Outbox.kind)
+        .where(Outbox.case_number.in_(numbers), Outbox.chat_id == group_chat_id, Outbox.message_id.is_not(None),
+               Outbox.status == DELIVERED).order_by(Outbox.id)
+    ).all()
+    cards = {message_id for _, message_id, kind in rows if kind == CARD}
+    found: dict = {}
+    for number, message_id, _ in rows:
+        found.setdefault(message_id, GroupMessage(number, message_id, message_id in cards))
+    return list(found.values())
+
+
 def _delete_cases(session: Session, numbers: Iterable[int], chat_ids: Iterable[int] = ()) -> None:
     numbers, chat_ids = list(numbers), list(chat_ids)
     if numbers:
@@ -358,12 +418,18 @@ def delete_person(session: Session, pseudonym: str, *, commit: bool = True) -> L
     return withdrawn
 
 
-def purge_closed(session: Session, older_than_days: int, *, now: Optional[dt.datetime] = None) -> int:
-    """Retention: delete cases closed more than `older_than_days` ago, with their rows; returns how many."""
+def purge_closed(session: Session, older_than_days: int, *, now: Optional[dt.datetime] = None,
+                 before_delete: Optional[Any] = None) -> int:
+    """Retention: delete cases closed more than `older_than_days` ago, with their rows; returns how many.
+
+    `before_delete(numbers)` runs in the same transaction first (the desk clears the group messages)."""
     cutoff = (now or utcnow()) - dt.timedelta(days=older_than_days)
     numbers = session.scalars(
         select(Case.number).where(Case.status == CLOSED, Case.closed_at < cutoff)
     ).all()
+    after = before_delete(list(numbers)) if (before_delete is not None and numbers) else None
     _delete_cases(session, numbers)
+    if callable(after):
+        after()
     session.commit()
     return len(numbers)

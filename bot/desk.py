@@ -10,16 +10,18 @@ returns `{"custom": {"handoff": {...}}}`; see `register` for the exact contract.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, NoReturn, Optional, Tuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import cases
 from bot.cases import CARD, CLOSED, UPDATE, Case, Outbox
@@ -33,11 +35,14 @@ from bot.desk_content import (
     say,
 )
 from bot.outbox import OutboxWorker
-from bot.render import split_text
+from bot.render import MAX_ANSWER, MAX_TEXT, fit, split_text
 
 log = logging.getLogger(__name__)
 
 CASE_BUTTON = "case:"
+#: UTF-16 units kept free on a card for the note a re-sent card carries (bot/outbox.py)
+REDELIVERY_ROOM = 200
+CASE_ACTIONS = ("take", "propose", "close")
 #: handlers of the desk run before the gateway's (group 0), so cases and relays are decided first
 HANDLER_GROUP = -10
 MEMBER_STATUSES = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -71,21 +76,55 @@ class Desk:
     worker: Optional[OutboxWorker] = None
     _kick: Optional[Callable[[], None]] = field(default=None, repr=False)
     _hooks: Tuple[Callable[..., Any], ...] = field(default=(), repr=False)
+    _loop: Optional[asyncio.AbstractEventLoop] = field(default=None, repr=False)
 
     def kick(self) -> None:
-        """Deliver what was just committed now rather than at the next poll."""
-        if self._kick is not None:
-            self._kick()
+        """Deliver what was just committed now rather than at the next poll (from the event loop, or from
+        a worker thread doing database work, e.g. /delete's erase step)."""
+        if self._kick is None:
+            return
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:  # a worker thread: hand it to the loop
+            if self._loop is not None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._kick)
+            return
+        self._kick()
+
+
+#: seconds a desk handler's database work may take before the handler gives up (it runs in a thread)
+DB_TIMEOUT = 10.0
+
+
+async def run_db(work: Callable[[], Any]) -> Any:
+    """A handler's database work in a worker thread with a deadline: a locked or slow database holds up
+    this update only, never the event loop."""
+    return await asyncio.wait_for(asyncio.to_thread(work), DB_TIMEOUT)
 
 
 def desk_of(context: ContextTypes.DEFAULT_TYPE) -> Desk:
     return context.application.bot_data["desk"]
 
 
+#: case numbers and other ids in commands and button data: ASCII digits, at most this many (fits INTEGER)
+MAX_DIGITS = 9
+
+
 def case_number(word: Optional[str]) -> Optional[int]:
-    """ "#12" or "12" -> 12; anything else -> None."""
+    """ "#12" or "12" -> 12; anything else ("²", "12a", "-1", a hundred digits) -> None."""
     digits = (word or "").lstrip("#")
-    return int(digits) if digits.isdigit() else None
+    if not (0 < len(digits) <= MAX_DIGITS and digits.isascii() and digits.isdigit()):
+        return None
+    return int(digits)
+
+
+def button_data(data: Optional[str], prefix: str) -> Optional[Tuple[int, str]]:
+    """ "case:12:take" -> (12, "take") for prefix "case:"; malformed or forged data -> None."""
+    if not data or not data.startswith(prefix) or len(data) > 64:  # Telegram's limit for callback data
+        return None
+    number, _, action = data[len(prefix):].partition(":")
+    parsed = case_number(number)
+    return (parsed, action) if parsed is not None and action else None
 
 
 async def done(update: Update, d: Desk, notice: Optional[str]) -> NoReturn:
@@ -148,7 +187,7 @@ def card_text(case: Case) -> str:
     )
     if case.counsellor_name and case.status != cases.NEW:
         text += "\n\n" + desk("card_taken", counsellor=case.counsellor_name)
-    return text[:4096]
+    return fit(text, MAX_TEXT - REDELIVERY_ROOM)  # Telegram counts UTF-16 units; room for the re-send note
 
 
 def card_buttons(case: Case) -> List[List[Dict[str, str]]]:
@@ -207,7 +246,19 @@ def report_failure(sessions: sessionmaker[Session], config: DeskConfig) -> Calla
     """A message to a person that Telegram refuses for good (they blocked the bot, deleted their account):
     the counsellors of the case are told, so a relayed answer is never lost silently."""
     def report(row: Outbox) -> None:
-        if row.chat_id == config.group_chat_id or row.case_number is None:
+        if row.case_number is None:
+            return
+        if row.kind == CARD:  # the counsellors never saw the request: alert them, tell the person honestly
+            with sessions() as session:
+                notify_group(session, config, row.case_number, desk("card_failed", number=row.case_number),
+                             reply_to_card=False)
+                case = cases.get_case(session, row.case_number)
+                if case is not None:
+                    tell_person(session, case, UPDATE, say("request_card_failed", case.language, number=case.number,
+                                                           **contact_values(case.language)))
+                session.commit()
+            return
+        if row.chat_id == config.group_chat_id:
             return
         with sessions() as session:
             notify_group(session, config, row.case_number, desk("undeliverable", number=row.case_number))
@@ -294,19 +345,42 @@ def case_appointments(session: Session, number: int) -> List[cases.Appointment]:
                 .order_by(cases.Appointment.id))
 
 
-def withdraw_person(session: Session, config: DeskConfig, pseudonym: str) -> int:
-    """The person deleted their data: remove their cases and tell the counsellors, in one transaction.
-
-    The card in the group is edited so that it no longer shows what the person shared."""
-    withdrawn = cases.delete_person(session, pseudonym, commit=False)
-    for item in withdrawn:
-        text = desk("withdrawn", number=item.number)
-        if item.card_message_id:
-            cases.enqueue(session, UPDATE, config.group_chat_id, {"text": text, "edit": item.card_message_id})
+def clear_group(session: Session, config: DeskConfig, messages: List[cases.GroupMessage],
+                card_text_for: Callable[[int], str]) -> None:
+    """Nothing the person shared stays in the group: each case's card is edited to `card_text_for(number)`,
+    every other message of the case (notices quoting the person, relayed texts, copied photos and files,
+    appointment notices) is deleted — or, where Telegram no longer allows deleting (after 48 hours),
+    overwritten (bot/outbox.py). Rows are enqueued without a case, so they outlive its deletion."""
+    for message in messages:
+        if message.card:
+            payload: Dict[str, Any] = {"text": card_text_for(message.case_number), "edit": message.message_id}
         else:
-            cases.enqueue(session, UPDATE, config.group_chat_id, {"text": text})
+            payload = {"delete": message.message_id, "text": desk("message_removed")}
+        cases.enqueue(session, UPDATE, config.group_chat_id, payload)
+
+
+def withdraw_person(session: Session, config: DeskConfig, pseudonym: str) -> int:
+    """The person deleted their data: remove their cases and every group message of them, and tell the
+    counsellors, in one transaction. Cards of open and closed cases are edited to say it was withdrawn."""
+    numbers = list(session.scalars(select(Case.number).where(Case.pseudonym == pseudonym)))
+    messages = cases.group_messages(session, numbers, config.group_chat_id)
+    withdrawn = cases.delete_person(session, pseudonym, commit=False)
+    clear_group(session, config, messages, lambda number: desk("withdrawn", number=number))
+    with_card = {m.case_number for m in messages if m.card}
+    for item in withdrawn:
+        if item.number not in with_card:  # the card never reached the group: say so in a notice
+            cases.enqueue(session, UPDATE, config.group_chat_id, {"text": desk("withdrawn", number=item.number)})
     session.commit()
     return len(withdrawn)
+
+
+def purge_closed_cases(session: Session, config: DeskConfig, now: dt.datetime) -> int:
+    """Retention of closed cases, their group messages included."""
+    def clear(numbers: List[int]) -> Callable[[], None]:
+        messages = cases.group_messages(session, numbers, config.group_chat_id)
+        return lambda: clear_group(session, config, messages, lambda number: desk("retention_removed", number=number))
+
+    return cases.purge_closed(session, config.retention_days, now=now, before_delete=clear)
 
 
 # --- who may act -------------------------------------------------------------------------------------
@@ -324,15 +398,29 @@ async def is_counsellor(bot: Bot, config: DeskConfig, user_id: int) -> bool:
 
 
 def counsellor_label(update: Update) -> str:
-    """How counsellors see each other on the desk (their own Telegram first name)."""
+    """How counsellors see each other on the desk (their own Telegram name, cut to its column's size)."""
     user = update.effective_user
-    return user.full_name if user else "?"
+    return cases.clip("counsellor_name", user.full_name) if user else "?"
 
 
 def in_desk(update: Update, config: DeskConfig) -> bool:
-    """A message from the counsellors' group, or from an allow-listed counsellor's private chat."""
+    """From the counsellors' group, or from an allow-listed counsellor's private chat with the bot.
+
+    Nowhere else: not another group the bot is in, not an allow-listed id writing in some other chat."""
     chat, user = update.effective_chat, update.effective_user
-    return bool(chat and (chat.id == config.group_chat_id or (user and user.id in config.counsellor_ids)))
+    if chat is None:
+        return False
+    if chat.id == config.group_chat_id:
+        return True
+    return chat.type == chat.PRIVATE and user is not None and user.id in config.counsellor_ids and chat.id == user.id
+
+
+def desk_chats(config: DeskConfig) -> filters.BaseFilter:
+    """The chats where desk commands act (the same rule as `in_desk`, as a handler filter)."""
+    chats = filters.Chat(chat_id=config.group_chat_id)
+    if config.counsellor_ids:
+        chats = chats | (filters.ChatType.PRIVATE & filters.User(user_id=list(config.counsellor_ids)))
+    return chats
 
 
 # --- handlers ----------------------------------------------------------------------------------------
@@ -343,13 +431,12 @@ async def case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
     d = desk_of(context)
     query = update.callback_query
-    try:
-        _, number_text, action = (query.data or "").split(":", 2)
-        number = int(number_text)
-    except ValueError:
-        await query.answer()
+    parsed = button_data(query.data, CASE_BUTTON)
+    if parsed is None or parsed[1] not in CASE_ACTIONS:
+        await query.answer(desk("bad_button"), show_alert=True)
         raise ApplicationHandlerStop
-    if not await is_counsellor(context.bot, d.config, query.from_user.id):
+    number, action = parsed
+    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, query.from_user.id):
         await query.answer(desk("refused"), show_alert=True)
         raise ApplicationHandlerStop
     notice = None
@@ -366,7 +453,7 @@ async def case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         elif action == "propose":
             notice = appointments.propose_help(case)
         session.commit()
-    await query.answer(notice[:200] if notice else None, show_alert=bool(notice))
+    await query.answer(fit(notice, MAX_ANSWER) if notice else None, show_alert=bool(notice))
     d.kick()
     raise ApplicationHandlerStop
 
@@ -381,16 +468,20 @@ def cases_overview(session: Session) -> str:
                           language=language_name(case.language), topic=_label("topic", case.topic),
                           country=country_name(case.country),
                           since=format_when(case.created_at, "de")))
-    return "\n".join(lines)[:4096]
+    return fit("\n".join(lines), MAX_TEXT)
 
 
 async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cases: the open cases, for counsellors."""
     d = desk_of(context)
-    if not await is_counsellor(context.bot, d.config, update.effective_user.id):
+    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
         return  # not a counsellor: the gateway answers it like any unknown command
-    with d.sessions() as session:
-        await update.effective_message.reply_text(cases_overview(session))
+
+    def overview() -> str:
+        with d.sessions() as session:
+            return cases_overview(session)
+
+    await update.effective_message.reply_text(await run_db(overview))
     raise ApplicationHandlerStop
 
 
@@ -428,12 +519,12 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
     application.bot_data["desk"] = d
 
     application.add_handler(CallbackQueryHandler(case_button, pattern=r"^case:"), group=HANDLER_GROUP)
-    application.add_handler(CommandHandler("cases", cases_command), group=HANDLER_GROUP)
+    application.add_handler(CommandHandler("cases", cases_command, filters=desk_chats(config)), group=HANDLER_GROUP)
     relay.add_handlers(application, HANDLER_GROUP)
     appointments.add_handlers(application, HANDLER_GROUP)
 
     async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
-        d.kick()  # in a task: a long outage must not hold up the scheduler (it would skip and warn)
+        d.kick()  # also remembers the event loop, for kicks from worker threads  # in a task: a long outage must not hold up the scheduler (it would skip and warn)
 
     async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         with sessions() as session:
@@ -442,7 +533,8 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
 
     async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
         with sessions() as session:
-            removed = cases.purge_closed(session, config.retention_days, now=d.clock())
+            removed = purge_closed_cases(session, config, d.clock())
+        d.kick()
         if removed:
             log.info("retention: removed %d closed case(s)", removed)
 

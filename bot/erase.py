@@ -6,9 +6,11 @@ instead of a second delete path that could be forgotten.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 from bot.store import Store
+from wegweiser import unanswered
 from bot.tracker import TrackerDatabase
 
 log = logging.getLogger(__name__)
@@ -51,9 +53,19 @@ def kept(person: str) -> bool:
     return any(keeper(person) for keeper in _keepers)
 
 
-def erase_person(person: str, store: Store, tracker: Optional[TrackerDatabase]) -> Dict[str, int]:
-    """Deletes Rasa's tracker events, the gateway's rows and every registered step's records."""
-    removed = {"tracker_events": tracker.delete(person) if tracker else 0}
+def erase_person(person: str, store: Store, tracker: Optional[TrackerDatabase],
+                 unanswered_db: Optional[Path] = None) -> Dict[str, int]:
+    """Deletes Rasa's tracker events (and keeps a turn in flight from writing them back), the questions the
+    person asked that were not understood, the gateway's rows and every registered step's records (the
+    desk: cases, and their messages in the counsellors' group).
+
+    Without the tracker store it refuses (RuntimeError) rather than let anyone be told "deleted" while Rasa
+    still holds the conversation; the settings make TRACKER_DB_URL required for that reason."""
+    if tracker is None:
+        raise RuntimeError("no tracker store configured (TRACKER_DB_URL): the conversation cannot be deleted")
+    removed = {"tracker_events": tracker.delete(person)}
+    if unanswered_db is not None:
+        removed["unanswered_questions"] = unanswered.delete_from(unanswered_db, person)
     for eraser in _extra:
         removed[getattr(eraser, "__name__", "extra")] = eraser(person)
     removed["gateway_rows"] = store.delete_person(person)

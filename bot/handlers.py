@@ -8,7 +8,8 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from pathlib import Path
+from typing import Any, Callable, List, Optional, Sequence, TypeVar
 
 from telegram import Message, Update, User
 from telegram.constants import ChatAction
@@ -18,7 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.desk import handle_handoff
 from bot.erase import erase_person
 from bot.pseudonym import pseudonym
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rasa_client import RasaClient, RasaUnavailable, Reply, parse_replies
 from bot.render import DELETE, LANGUAGE, LEARNING, RASA, Outgoing, render
 from bot.settings import Settings
 from bot.store import Store
@@ -43,6 +44,20 @@ class Gateway:
     tracker: Optional[TrackerDatabase]
     rasa: RasaClient
 
+    async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Database work in a worker thread with a deadline: a locked SQLite file or a slow PostgreSQL
+        holds up this chat only (DatabaseTimeout after DB_TIMEOUT s), never the event loop and every chat."""
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(function, *args, **kwargs), DB_TIMEOUT)
+        except asyncio.TimeoutError:
+            raise DatabaseTimeout(getattr(function, "__qualname__", "database call")) from None
+
+    @property
+    def unanswered_db(self) -> Optional[Path]:
+        """The action server's store of not-understood questions (erased with the person)."""
+        data_dir = getattr(self.settings, "WEGWEISER_DATA_DIR", None)
+        return Path(data_dir) / "unanswered.db" if data_dir else None
+
     def person(self, user: User) -> str:
         return pseudonym(self.settings.PSEUDONYM_KEY.get_secret_value(), user.id)
 
@@ -56,6 +71,15 @@ class Gateway:
         return pick_language(chosen, rasa_language, user.language_code)
 
 
+class DatabaseTimeout(Exception):
+    """A database call did not finish within DB_TIMEOUT seconds (it may still finish in its thread)."""
+
+
+T = TypeVar("T")
+#: seconds a database call of a handler may take (the driver's own busy/statement timeouts are shorter)
+DB_TIMEOUT = 10.0
+
+
 def gateway(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
     return context.application.bot_data["gateway"]
 
@@ -66,13 +90,13 @@ async def send(chat_id: int, outgoing: Sequence[Outgoing], context: ContextTypes
     for item in outgoing:
         sent = await context.bot.send_message(chat_id, item.text, reply_markup=item.markup(per_row))
         if item.buttons:
-            gateway(context).store.update_person(person, keyboard_message=sent.message_id)
+            await gateway(context).db(gateway(context).store.update_person, person, keyboard_message=sent.message_id)
 
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object) -> None:
     """Sends one of the gateway's own sentences in the person's language."""
     g = gateway(context)
-    await context.bot.send_message(update.effective_chat.id, text(key, g.language(update.effective_user), **values))
+    await context.bot.send_message(update.effective_chat.id, text(key, await g.db(g.language, update.effective_user), **values))
 
 
 async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_text: str) -> None:
@@ -80,12 +104,21 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
     g = gateway(context)
     user, chat = update.effective_user, update.effective_chat
     person = g.person(user)
-    row = g.store.person(person)
+    row = await g.db(g.store.person, person)
     metadata = {"language_code": user.language_code} if user.language_code else {}
     if row and row.source:
         metadata["start"] = row.source
     if row and row.learn_opt_out:
         metadata["learn_opt_out"] = True
+    metadata["update_id"] = update.update_id  # kept by Rasa in the user event: see below
+    if update.update_id in getattr(context.application.update_processor, "reruns", ()) and g.tracker:
+        # handled before a restart and not finished: if Rasa already took this message, its answers are
+        # in the tracker; send those instead of making Rasa run the turn a second time
+        earlier = await g.db(g.tracker.answers_to_update, person, update.update_id)
+        if earlier:
+            log.info("update %d: Rasa answered it before the restart; its answers are sent", update.update_id)
+            await _answer(update, context, person, parse_replies(earlier))
+            return
     typing = asyncio.create_task(_typing(context, chat.id))
     try:
         replies = await g.rasa.send(person, message_text, metadata)
@@ -95,11 +128,18 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
     # the answer must come after "typing…", or Telegram would show "typing…" under the answer
     await asyncio.wait([typing], timeout=2)
     typing.cancel()
+    await _answer(update, context, person, replies)
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, person: str,
+                  replies: Optional[List[Reply]]) -> None:
+    """Rasa's replies to the person (or the apology when there are none), then a handoff to the desk."""
+    g, user, chat = gateway(context), update.effective_user, update.effective_chat
     if not replies:
         # every turn of this assistant answers something; nothing at all means the action server failed
         if replies is not None:
             log.warning("Rasa answered nothing (is the action server down?); sent the apology")
-        await context.bot.send_message(chat.id, unavailable(g.language(user)))
+        await context.bot.send_message(chat.id, unavailable(await g.db(g.language, user)))
         return
     await send(chat.id, render(replies), context, person)
     for reply in replies:  # a confirmed request from the handoff form (docs/handoff.md): to the desk
@@ -122,8 +162,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = g.person(update.effective_user)
     parameter = context.args[0] if context.args and _START_PARAMETER.match(context.args[0]) else None
     if parameter:
-        g.store.update_person(person, source=parameter)
-    language = g.language(update.effective_user)
+        await g.db(g.store.update_person, person, source=parameter)
+    language = await g.db(g.language, update.effective_user)
     intro = "\n\n".join([text("welcome", language), text("privacy", language, retention_days=g.settings.RETENTION_DAYS),
                          text("learning", language, days=g.settings.UNANSWERED_RETENTION_DAYS)])
     await context.bot.send_message(update.effective_chat.id, intro)
@@ -135,7 +175,7 @@ async def language_keyboard(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     g = gateway(context)
     person = g.person(update.effective_user)
     buttons = tuple((name, LANGUAGE + code) for code, name in language_choices())
-    outgoing = Outgoing(text("choose_language", g.language(update.effective_user)), buttons)
+    outgoing = Outgoing(text("choose_language", await g.db(g.language, update.effective_user)), buttons)
     await send(update.effective_chat.id, [outgoing], context, person, per_row=2)
 
 
@@ -148,8 +188,8 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/privacy: the privacy notice, with a button to switch keeping not-understood questions off (or on)."""
     g = gateway(context)
     person = g.person(update.effective_user)
-    language = g.language(update.effective_user)
-    row = g.store.person(person)
+    language = await g.db(g.language, update.effective_user)
+    row = await g.db(g.store.person, person)
     notice = "\n\n".join([text("privacy", language, retention_days=g.settings.RETENTION_DAYS),
                            text("learning", language, days=g.settings.UNANSWERED_RETENTION_DAYS)])
     opted_out = bool(row and row.learn_opt_out)
@@ -166,7 +206,7 @@ async def counsellor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/delete: asks for confirmation with two buttons."""
     g = gateway(context)
-    language = g.language(update.effective_user)
+    language = await g.db(g.language, update.effective_user)
     buttons = ((text("delete_yes", language), DELETE + "yes"), (text("delete_no", language), DELETE + "no"))
     await send(update.effective_chat.id, [Outgoing(text("delete_confirm", language), buttons)], context,
                g.person(update.effective_user))
@@ -201,24 +241,28 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat is None or update.effective_chat.type != update.effective_chat.PRIVATE:
         return  # an inline message or a group: not a conversation with this person
     person = g.person(update.effective_user)
-    row = g.store.person(person)
+    row = await g.db(g.store.person, person)
     data = query.data or ""
     message = query.message if isinstance(query.message, Message) else None  # None: older than 48 hours
     if message is not None:
         await _quietly(message.edit_reply_markup(reply_markup=None))
-    if message is None or row is None or row.keyboard_message != message.message_id:
+    # only data of a button on that message counts: Telegram sends the message with its keyboard, so a
+    # modified client cannot slip in other data (e.g. an intent for Rasa) under the current keyboard
+    offered = {b.callback_data for line in (message.reply_markup.inline_keyboard if message is not None
+                                            and message.reply_markup else ()) for b in line}
+    if message is None or row is None or row.keyboard_message != message.message_id or data not in offered:
         await say(update, context, "old_button")
         return
-    g.store.update_person(person, keyboard_message=None)
+    await g.db(g.store.update_person, person, keyboard_message=None)
     if data.startswith(LANGUAGE):
         code = data[len(LANGUAGE):]
         if code in dict(language_choices()):
-            g.store.update_person(person, language=code)
+            await g.db(g.store.update_person, person, language=code)
             await ask_rasa(update, context, CHOOSE_LANGUAGE.format(code=code))
             return
     elif data.startswith(LEARNING):
         off = data[len(LEARNING):] == "off"
-        g.store.update_person(person, learn_opt_out=off)
+        await g.db(g.store.update_person, person, learn_opt_out=off)
         await say(update, context, "learning_off" if off else "learning_on")
         return
     elif data.startswith(DELETE):
@@ -232,12 +276,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def confirm_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: bool) -> None:
     g = gateway(context)
-    language = g.language(update.effective_user)  # read before the records that decide it are gone
+    language = await g.db(g.language, update.effective_user)  # read before the records that decide it are gone
     if not confirmed:
         await context.bot.send_message(update.effective_chat.id, text("delete_cancelled", language))
         return
     try:
-        erase_person(g.person(update.effective_user), g.store, g.tracker)
+        await g.db(erase_person, g.person(update.effective_user), g.store, g.tracker, g.unanswered_db)
     except Exception:  # noqa: BLE001 - the person must hear that it failed, and may try again
         log.exception("deleting a person's records failed")
         await context.bot.send_message(update.effective_chat.id, text("delete_failed", language))

@@ -13,7 +13,11 @@ We choose **at-least-once** for rows stuck past the lease and say so on the mess
 a note ("sent again after a restart — if it is already there, use the older one"), and every desk action
 is keyed by case number, so acting on either copy is the same. A normal restart never re-sends: rows
 still `pending` were never sent, rows `delivered` are done, and a graceful stop finishes the row in hand.
-Rows of one chat are delivered in order: a chat's next row waits while an earlier one is retrying.
+Rows of one chat are delivered in order: a chat's next row waits while an earlier one is retrying; chats
+are served fairly (every chat's head row is considered, however many rows other chats have in back-off).
+A send that **timed out** may have been posted: it is tried once more, marked as a possible repeat (a
+re-sent group message carries the note), and a second timeout marks the row failed and reports it —
+so a timeout causes **at most one duplicate**, never a loop of them.
 Errors that retrying cannot fix (400 Bad Request, 403 the person blocked the bot) mark the row failed.
 """
 from __future__ import annotations
@@ -24,12 +28,13 @@ import logging
 import uuid
 from typing import Any, Callable, Dict, Mapping, Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.cases import DELIVERED, FAILED, PENDING, SENDING, Outbox, utcnow
+from bot.render import MAX_TEXT, fit
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +93,11 @@ class OutboxWorker:
         """Deliver every row that is due now, chat by chat in order; returns how many were delivered."""
         delivered = 0
         async with self._lock:
-            self._release_expired_claims()
+            # database work runs in a worker thread: a locked or slow database never blocks the event loop
+            await asyncio.to_thread(self._release_expired_claims)
             while True:
                 progress = 0
-                for row_id in self._heads_due():
+                for row_id in await asyncio.to_thread(self._heads_due):
                     result = await self._deliver(row_id)
                     if result in (DELIVERED, FAILED):  # the chat's next row may go now
                         progress += 1
@@ -112,59 +118,57 @@ class OutboxWorker:
                 log.warning("outbox: %d row(s) found stuck in sending; they will be sent again", result.rowcount)
 
     def _heads_due(self) -> list[int]:
-        """For each chat, its oldest undelivered row, if that row is due (keeps each chat in order)."""
+        """For each chat, its oldest undelivered row, if that row is due (keeps each chat in order).
+
+        Fair between chats: every chat's head is looked at (one row per chat, found by the database),
+        so rows waiting in back-off for some chats never hide the due rows of others; at most `batch`
+        heads per round, those waiting longest first."""
         now = self.clock()
+        undelivered = Outbox.status.in_((PENDING, SENDING))
+        heads = (select(func.min(Outbox.id).label("head")).where(undelivered).group_by(Outbox.chat_id)
+                 .subquery())
         with self.sessions() as session:
             rows = session.execute(
-                select(Outbox.id, Outbox.chat_id, Outbox.status, Outbox.next_attempt_at)
-                .where(Outbox.status.in_((PENDING, SENDING))).order_by(Outbox.id).limit(self.batch)
+                select(Outbox.id, Outbox.status, Outbox.next_attempt_at)
+                .join(heads, Outbox.id == heads.c.head)
+                .where(Outbox.status == PENDING, or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
+                .order_by(Outbox.id).limit(self.batch)
             ).all()
-        seen: set[int] = set()
-        heads = []
-        for row_id, chat_id, status, next_attempt_at in rows:
-            if chat_id in seen:
-                continue
-            seen.add(chat_id)
-            if status == PENDING and (next_attempt_at is None or next_attempt_at <= now):
-                heads.append(row_id)
-        return heads
+        return [row_id for row_id, _, _ in rows]
 
     async def _deliver(self, row_id: int) -> Optional[str]:
         """Claim, send, record one row; returns its new status (None: another worker claimed it)."""
         token = uuid.uuid4().hex
-        with self.sessions() as session:
-            claimed = session.execute(
-                update(Outbox).where(Outbox.id == row_id, Outbox.status == PENDING)
-                .values(status=SENDING, claim_token=token, claimed_at=self.clock())
-            ).rowcount
-            session.commit()
-            if not claimed:
-                return None
-            row = session.get(Outbox, row_id)
+        row = await asyncio.to_thread(self._claim, row_id, token)
+        if row is None:
+            return None
         try:
             message_id = await self._send(row)
         except RetryAfter as error:
             delay = error.retry_after
             seconds = delay.total_seconds() if isinstance(delay, dt.timedelta) else float(delay)
-            self._retry(row, token, dt.timedelta(seconds=seconds), error)
+            await asyncio.to_thread(self._retry, row, token, dt.timedelta(seconds=seconds), error)
             return PENDING
         except ChatMigrated as error:  # a group became a supergroup: same messages, new chat id
-            self._retry(row, token, dt.timedelta(0), error, chat_id=error.new_chat_id, count=False)
+            await asyncio.to_thread(self._retry, row, token, dt.timedelta(0), error, chat_id=error.new_chat_id, count=False)
             return PENDING
-        except NetworkError as error:  # includes TimedOut and 5xx answers
-            self._retry(row, token, backoff(row.attempts + 1, self.base_delay, self.max_delay), error)
+        except BadRequest as error:  # a 400 (PTB makes it a NetworkError): sending again cannot help
+            return await asyncio.to_thread(self._fail, row, token, error)
+        except TimedOut as error:
+            # Telegram may have posted it before the answer was lost, and offers no way to ask: one more
+            # try, marked as a possible repeat; a second timeout gives up (at most one duplicate)
+            if row.redelivery:
+                return await asyncio.to_thread(self._fail, row, token, error)
+            await asyncio.to_thread(self._retry, row, token, backoff(row.attempts + 1, self.base_delay, self.max_delay), error,
+                        redelivery=True)
+            return PENDING
+        except NetworkError as error:  # 5xx answers and connection errors
+            await asyncio.to_thread(self._retry, row, token, backoff(row.attempts + 1, self.base_delay, self.max_delay), error)
             return PENDING
         except TelegramError as error:
-            self._finish(row, token, status=FAILED, last_error=f"{type(error).__name__}: {error}")
-            log.error("outbox: row %d (%s) failed for good: %s", row.id, row.kind, type(error).__name__)
-            if self.on_failed is not None:
-                try:
-                    self.on_failed(row)
-                except Exception:  # noqa: BLE001 - a failing notice must not stop delivery
-                    log.exception("outbox: reporting a failed row failed")
-            return FAILED
-        self._finish(row, token, status=DELIVERED, message_id=message_id, delivered_at=self.clock(),
-                     last_error=None)
+            return await asyncio.to_thread(self._fail, row, token, error)
+        await asyncio.to_thread(self._finish, row, token, status=DELIVERED, message_id=message_id,
+                                delivered_at=self.clock(), last_error=None)
         return DELIVERED
 
     async def _send(self, row: Outbox) -> int:
@@ -176,9 +180,12 @@ class OutboxWorker:
                                                  message_id=payload["copy"]["message_id"],
                                                  reply_parameters=reply_parameters)
             return copied.message_id
+        if payload.get("delete"):
+            return await self._remove(row.chat_id, payload["delete"], payload["text"])
         text = payload["text"]
         if row.redelivery and self.annotate is not None:
             text = self.annotate(row, text)
+        text = fit(text, MAX_TEXT)  # Telegram's limit in UTF-16 units; rows are split when enqueued
         markup = keyboard(payload.get("buttons"))
         if payload.get("edit"):
             try:
@@ -193,11 +200,51 @@ class OutboxWorker:
                                               reply_parameters=reply_parameters)
         return message.message_id
 
+    async def _remove(self, chat_id: int, message_id: int, replacement: str) -> int:
+        """Delete a message; where Telegram no longer allows it (older than 48 hours), overwrite its text or
+        caption with `replacement`. A message already gone counts as removed."""
+        try:
+            await self.bot.delete_message(chat_id, message_id)
+            return message_id
+        except BadRequest as error:
+            if "not found" in str(error).lower():
+                return message_id
+        try:
+            await self.bot.edit_message_text(replacement, chat_id=chat_id, message_id=message_id)
+            return message_id
+        except BadRequest as error:
+            if "not found" in str(error).lower() or "not modified" in str(error).lower():
+                return message_id
+        await self.bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=replacement)
+        return message_id
+
+    def _claim(self, row_id: int, token: str) -> Optional[Outbox]:
+        """`pending -> sending` with our token (committed before anything is sent); None if taken."""
+        with self.sessions() as session:
+            claimed = session.execute(
+                update(Outbox).where(Outbox.id == row_id, Outbox.status == PENDING)
+                .values(status=SENDING, claim_token=token, claimed_at=self.clock())
+            ).rowcount
+            session.commit()
+            return session.get(Outbox, row_id) if claimed else None
+
+    def _fail(self, row: Outbox, token: str, error: Exception) -> str:
+        self._finish(row, token, status=FAILED, last_error=f"{type(error).__name__}: {error}")
+        log.error("outbox: row %d (%s) failed for good: %s", row.id, row.kind, type(error).__name__)
+        if self.on_failed is not None:
+            try:
+                self.on_failed(row)
+            except Exception:  # noqa: BLE001 - a failing notice must not stop delivery
+                log.exception("outbox: reporting a failed row failed")
+        return FAILED
+
     def _retry(self, row: Outbox, token: str, delay: dt.timedelta, error: Exception,
-               chat_id: Optional[int] = None, count: bool = True) -> None:
+               chat_id: Optional[int] = None, count: bool = True, redelivery: bool = False) -> None:
         values: Dict[str, Any] = dict(status=PENDING, claim_token=None, next_attempt_at=self.clock() + delay,
                                       attempts=row.attempts + (1 if count else 0),
                                       last_error=f"{type(error).__name__}: {error}")
+        if redelivery:
+            values["redelivery"] = True
         if chat_id is not None:
             values["chat_id"] = chat_id
         self._finish(row, token, **values)

@@ -22,10 +22,12 @@ from bot.desk import (
     counsellor_label,
     desk_of,
     done,
+    desk_chats,
     in_desk,
     is_counsellor,
     notify_group,
     refresh_card,
+    run_db,
     tell_person,
 )
 from bot.desk_content import desk, say
@@ -132,7 +134,7 @@ async def group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reply <case> <text>: to the person of that case."""
     d = desk_of(context)
-    if not await is_counsellor(context.bot, d.config, update.effective_user.id):
+    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
         raise ApplicationHandlerStop
     text = (update.effective_message.text or "").split(maxsplit=2)
     if len(text) < 3 or case_number(text[1]) is None:
@@ -185,22 +187,27 @@ async def person_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """The person's message while a relay is open: to the counsellors, and Rasa stays silent."""
     d = desk_of(context)
     message = update.effective_message
-    with d.sessions() as session:
-        if message.text:
-            relayed = from_person(session, d.config, message.chat_id, message.text)
-        else:
-            relayed = media_from_person(session, d.config, message.chat_id, message.message_id)
-        if not relayed:
-            return
-        session.commit()
+
+    def relay() -> bool:
+        with d.sessions() as session:
+            if message.text:
+                relayed = from_person(session, d.config, message.chat_id, message.text)
+            else:
+                relayed = media_from_person(session, d.config, message.chat_id, message.message_id)
+            if relayed:
+                session.commit()
+            return relayed
+
+    # every private message passes here: its database work runs off the event loop, with a deadline
+    if not await run_db(relay):
+        return
     d.kick()
     raise ApplicationHandlerStop
 
 
 def add_handlers(application: Application, group: int) -> None:
     config: DeskConfig = application.bot_data["desk"].config
-    desk_chats = filters.Chat(chat_id=config.group_chat_id) | filters.User(user_id=list(config.counsellor_ids))
-    application.add_handler(CommandHandler("reply", reply_command, filters=desk_chats), group=group)
+    application.add_handler(CommandHandler("reply", reply_command, filters=desk_chats(config)), group=group)
     application.add_handler(CommandHandler("end", end_command), group=group)
     messages = ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED
     application.add_handler(MessageHandler(filters.Chat(chat_id=config.group_chat_id) & filters.REPLY & messages,

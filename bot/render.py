@@ -12,8 +12,13 @@ from bot.rasa_client import Reply
 
 #: Telegram's limit, counted like Telegram does: in UTF-16 code units
 MAX_TEXT = 4096
+#: Telegram's limit for a media caption, in UTF-16 code units
+MAX_CAPTION = 1024
+#: Telegram's limit for the text of a callback query's answer (the alert a button press shows)
+MAX_ANSWER = 200
 #: Telegram's limit for callback_data, in bytes
 MAX_CALLBACK = 64
+ELLIPSIS = "…"
 #: callback data prefixes: a Rasa payload, a language choice, the /delete confirmation
 RASA, LANGUAGE, DELETE, LEARNING = "r:", "l:", "d:", "p:"
 
@@ -31,6 +36,15 @@ class Outgoing:
 
 def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    """`text` if it fits in `limit` UTF-16 units, else cut to fit with "…" at the end (never half a
+    surrogate pair: an emoji is kept whole or left out)."""
+    if units(text) <= limit:
+        return text
+    encoded = text.encode("utf-16-le")[: 2 * (limit - units(ELLIPSIS))]
+    return encoded.decode("utf-16-le", errors="ignore").rstrip() + ELLIPSIS
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> List[str]:

@@ -23,10 +23,12 @@ def apply_retention(gateway: Gateway, now: dt.datetime | None = None) -> Dict[st
     cutoff = now - dt.timedelta(days=gateway.settings.RETENTION_DAYS)
     people = [person for person in gateway.store.inactive_people(cutoff) if not kept(person)]
     for person in people:
-        erase_person(person, gateway.store, gateway.tracker)
+        erase_person(person, gateway.store, gateway.tracker, gateway.unanswered_db)
     epoch = cutoff.replace(tzinfo=dt.timezone.utc).timestamp()
     orphans = gateway.tracker.delete_inactive(epoch) if gateway.tracker else 0
     pruned = gateway.store.prune_updates(now - dt.timedelta(days=1))
+    if gateway.tracker:
+        gateway.tracker.forget_tombstones((now - dt.timedelta(days=1)).timestamp())
     result = {"people": len(people), "other_tracker_events": orphans, "old_updates": pruned}
     log.info("retention: %s", result)
     return result

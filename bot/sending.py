@@ -1,13 +1,17 @@
 """Sending to Telegram without losing replies: PTB's AIORateLimiter keeps within Telegram's limits and
 waits out a 429 (retry_after); this subclass also retries 5xx answers and network errors with back-off,
-which the rate limiter alone would pass on as a dropped reply."""
+which the rate limiter alone would pass on as a dropped reply.
+
+A request that **timed out** may have reached Telegram (the message posted, only the answer lost), and
+Telegram offers no idempotency key to ask: such a send is tried once more, and a second timeout ends the
+retries. So a timeout causes at most one duplicate reply, never a series of them."""
 from __future__ import annotations
 
 import asyncio
 import logging
 from typing import Any, Callable, Coroutine, Dict, List, Optional, Union
 
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
@@ -39,13 +43,15 @@ class RetryingRateLimiter(AIORateLimiter):
         if endpoint in UNLIMITED:
             return await callback(*args, **kwargs)
         delay = self.first_delay
+        uncertain = 0
         for attempt in range(self.send_retries + 1):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except BadRequest:
                 raise  # the request itself is wrong; sending it again cannot help
             except NetworkError as error:
-                if attempt == self.send_retries:
+                uncertain += isinstance(error, TimedOut)
+                if attempt == self.send_retries or uncertain >= 2:
                     raise
                 log.warning("Telegram %s failed (%s); retry %d in %.1f s", endpoint, error.message, attempt + 1, delay)
                 await asyncio.sleep(delay)

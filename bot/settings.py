@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from wegweiser.paths import PROJECT_ROOT
+from wegweiser.private_files import private_dir, sqlite_file
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 
@@ -28,8 +29,11 @@ class Settings(BaseSettings):
     #: Telegram user ids allowed to act on cases besides the group's members: "111,222" or "[111, 222]"
     COUNSELLOR_IDS: Annotated[List[int], NoDecode] = []
     DATABASE_URL: str = f"sqlite:///{PROJECT_ROOT / '.data' / 'gateway.db'}"
-    #: Rasa's tracker store, so /delete and retention can delete a person's conversation events
+    #: Rasa's tracker store, so /delete and retention can delete a person's conversation events (required
+    #: by load_settings: the gateway never tells a person their data is deleted while Rasa still holds it)
     TRACKER_DB_URL: Optional[str] = None
+    #: the data dir of the action server, where the not-understood questions are kept (unanswered.db)
+    WEGWEISER_DATA_DIR: Path = PROJECT_ROOT / ".data"
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT: float = Field(default=15.0, gt=0)
     RETENTION_DAYS: int = Field(default=30, ge=1)
@@ -89,9 +93,14 @@ def load_settings(**overrides: object) -> Settings:
             problems.append(f"  {name}: {problem}")
         raise SettingsError("The Telegram gateway cannot start; check these settings (see .env.example):\n"
                             + "\n".join(problems)) from None
+    if not settings.TRACKER_DB_URL:
+        raise SettingsError("The Telegram gateway cannot start: TRACKER_DB_URL is missing. /delete and the retention "
+                            "job must delete the person's conversation in Rasa's tracker store; without it they "
+                            "would tell people their data is gone while Rasa still holds it. `make run` sets it.")
     if settings.webhook and not settings.WEBHOOK_SECRET:
         raise SettingsError("The Telegram gateway cannot start: WEBHOOK_URL is set, so WEBHOOK_SECRET is required "
                             "(Telegram sends it with every update; requests without it are refused).")
-    if settings.DATABASE_URL.startswith("sqlite:///"):
-        Path(settings.DATABASE_URL[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    database = sqlite_file(settings.DATABASE_URL)
+    if database is not None:
+        private_dir(database.parent)
     return settings

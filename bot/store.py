@@ -17,6 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from bot import db_options
+from bot.db_options import create_engine as create_engine_with_timeouts
+from wegweiser.private_files import private_sqlite, sqlite_file
 
 
 def utcnow() -> dt.datetime:
@@ -29,7 +32,7 @@ def _sqlite_wal(connection: object, record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(db_options.LOCK_WAIT * 1000)}")  # then "database is locked"
     cursor.close()
 
 
@@ -79,7 +82,11 @@ class Store:
     def __init__(self, url: str, **engine_options: object) -> None:
         # a server database may drop idle connections; a SQLite file cannot, so no ping before each use
         engine_options.setdefault("pool_pre_ping", not url.startswith("sqlite"))
-        self.engine: Engine = create_engine(url, future=True, **engine_options)
+        database = sqlite_file(url)
+        if database is not None:
+            private_sqlite(database)  # owner-only (0600 in a 0700 folder)
+        # timeouts, and no raw updates or pseudonyms in error messages (bot/db_options.py)
+        self.engine: Engine = create_engine_with_timeouts(url, future=True, **engine_options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_wal)
         Base.metadata.create_all(self.engine)

@@ -46,11 +46,17 @@ class ChatLocks:
 class OrderedUpdateProcessor(BaseUpdateProcessor):
     """PTB's concurrent update processing with persistence, deduplication and per-chat order."""
 
-    def __init__(self, store: Store, person_of: PersonOf, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, store: Store, person_of: PersonOf, max_concurrent_updates: int = 256,
+                 ignored: Optional[Callable[[Update], bool]] = None) -> None:
         super().__init__(max_concurrent_updates)
         self.store, self.person_of = store, person_of
+        #: updates stored nowhere (a group the bot leaves: bot/groups.py); they are only handled
+        self.ignored = ignored or (lambda update: False)
         self.locks = ChatLocks()
         self._in_flight: Set[int] = set()
+        #: updates stored but unfinished before a restart, being handled again now: the handler checks
+        #: whether Rasa already took the message (bot/handlers.py: ask_rasa) instead of asking twice
+        self.reruns: Set[int] = set()
         # the two writes per update run in one worker thread, one after another: the event loop keeps
         # answering other chats while a burst of updates is being stored (measured: docs/measurements/gateway.md)
         self._writer: Optional[ThreadPoolExecutor] = None
@@ -69,7 +75,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        if not isinstance(update, Update):
+        if not isinstance(update, Update) or self.ignored(update):
             await coroutine
             return
         update_id = update.update_id
@@ -85,6 +91,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 coroutine.close()  # type: ignore[attr-defined]
                 log.info("update %d was handled before; skipped", update_id)
                 return
+            if seen is Seen.PENDING:
+                self.reruns.add(update_id)
             chat = update.effective_chat
             started = time.perf_counter()
             if chat is None:
@@ -96,6 +104,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                      " (after a restart)" if seen is Seen.PENDING else "")
         finally:
             self._in_flight.discard(update_id)
+            self.reruns.discard(update_id)
 
 
 async def requeue_unfinished(store: Store, queue: "asyncio.Queue[object]", bot: Any) -> int:

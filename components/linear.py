@@ -18,7 +18,6 @@ retrieval intent `response_selector[<intent>]` exactly as Rasa's ResponseSelecto
 from __future__ import annotations
 
 import logging
-import pickle
 from collections import defaultdict
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -38,6 +37,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import answer_wording
+from components import model_files
+from components.model_files import load_pipeline, save_pipeline
 from components.tokenizer import normalise_arabic_script
 
 answer_wording.install()
@@ -113,6 +114,9 @@ class LinearIntentClassifier(GraphComponent):
             # Below this share of its retrieval intent's probability, the best FAQ answer is no clear
             # topic: the message becomes `nlu_fallback`, and the person is asked what they mean.
             "answer_threshold": 0.25,
+            # how train() stores the model (components/model_files.py); part of Rasa's cache key, so a
+            # classifier cached by an earlier version (a pickle) is never reused for a new model
+            "storage_format": f"npz+json/{model_files.FORMAT}",
         }
 
     @staticmethod
@@ -161,8 +165,7 @@ class LinearIntentClassifier(GraphComponent):
             return self._resource
         self.model = self._new_model().fit(self.inputs(examples), labels)
         with self._model_storage.write_to(self._resource) as directory:
-            with open(directory / "model.pkl", "wb") as handle:
-                pickle.dump({"model": self.model}, handle)
+            save_pipeline(self.model, directory)  # arrays + JSON, no pickle (components/model_files.py)
         return self._resource
 
     @classmethod
@@ -170,9 +173,8 @@ class LinearIntentClassifier(GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         try:
             with model_storage.read_from(resource) as directory:
-                with open(directory / "model.pkl", "rb") as handle:
-                    saved = pickle.load(handle)  # our own model file, written by train()
-            return cls(config, model_storage, resource, saved["model"])
+                model = load_pipeline(directory, {"words": _lemmas, "characters": _characters})
+            return cls(config, model_storage, resource, model)
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
 

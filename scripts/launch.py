@@ -8,7 +8,8 @@ Ports and places come from the environment: RASA_PORT (5005), ACTION_PORT (5055)
 Rasa's tracker store inside the data dir, default tracker.db).
 
 Rasa's HTTP API is enabled on loopback with a token (RASA_API_TOKEN, or one generated into
-<data dir>/api-token), so `make reload` can swap the model without a restart. The server runs a copy of
+<data dir>/api-token; passed in Rasa's environment, never on a command line: scripts/children.py), so
+`make reload` can swap the model without a restart. The server runs a copy of
 the trained model, <data dir>/models/current.tar.gz: retraining does not change what it serves until
 `make reload` (scripts/reload.py).
 """
@@ -25,6 +26,10 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import List, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from wegweiser.private_files import owner_only, private_dir  # noqa: E402
+from scripts.children import actions_command, child_env, gateway_command, rasa_command, terminal_command  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_VENV = ROOT / ".venv" / "rasa" / "bin"
@@ -54,7 +59,7 @@ def api_token(data_dir: Path) -> str:
         return os.environ["RASA_API_TOKEN"]
     path = data_dir / "api-token"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
@@ -94,8 +99,7 @@ class Services:
     def _spawn(self, name: str, command: List[str], env: dict) -> subprocess.Popen:
         output = None
         if self.quiet:
-            log_dir = self.data_dir / "logs"
-            log_dir.mkdir(parents=True, exist_ok=True)
+            log_dir = private_dir(self.data_dir / "logs")
             output = open(log_dir / f"{name}.log", "ab")
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
                                    start_new_session=True)
@@ -103,18 +107,17 @@ class Services:
         return process
 
     def start(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2",
-                   WEGWEISER_DATA_DIR=str(self.data_dir))
+        private_dir(self.data_dir)
+        common = dict(PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2",
+                      WEGWEISER_DATA_DIR=str(self.data_dir))
         endpoints = write_endpoints(self.data_dir, self.action_port)
         model = served_model(self.data_dir)
         copy_atomically(MODEL, model)
-        actions = self._spawn("actions", [str(RASA_VENV / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                                          "-p", str(self.action_port)], env)
-        rasa = self._spawn("rasa", [str(RASA_VENV / "rasa"), "run", "--model", str(model), "--endpoints",
-                                    str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-                                    "-i", "127.0.0.1", "-p", str(self.rasa_port),
-                                    "--enable-api", "--auth-token", api_token(self.data_dir)], env)
+        # each child's argv and environment: scripts/children.py (no secret in an argv, no foreign secrets)
+        actions = self._spawn("actions", actions_command(self.action_port),
+                              child_env("actions", os.environ, **common))
+        rasa = self._spawn("rasa", rasa_command(model, endpoints, self.rasa_port),
+                           child_env("rasa", os.environ, **common, RASA_API_TOKEN=api_token(self.data_dir)))
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", actions, 120, "the action server")
         wait_until_up(f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/", rasa, 300, "Rasa")
 
@@ -136,6 +139,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     data_dir = Path(os.environ.get("WEGWEISER_DATA_DIR", ROOT / ".data"))
+    owner_only()  # the data dir holds names and phone numbers: everything created from here on is 0600/0700
+    private_dir(data_dir)
     services = Services(rasa_port, action_port, data_dir, quiet=args.mode == "run")
 
     def on_signal(signum: int, frame: object) -> None:
@@ -143,8 +148,13 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if os.environ.get("TELEGRAM_TOKEN"):
+        # the gateway deletes a person's tracker events on /delete and by retention, so it needs Rasa's store,
+        # and their not-understood questions in the action server's data dir
+        env.setdefault("TRACKER_DB_URL", f"sqlite:///{tracker_db_path(data_dir)}")
+        env["WEGWEISER_DATA_DIR"] = str(data_dir)
     if args.mode == "run" and os.environ.get("TELEGRAM_TOKEN"):
-        check = subprocess.call([str(BOT_VENV / "python"), "-m", "bot", "--check"], cwd=ROOT, env=env)
+        check = subprocess.call(gateway_command("--check"), cwd=ROOT, env=child_env("gateway", env))
         if check:
             return check  # the gateway said which setting is missing; no need to start Rasa first
     try:
@@ -158,15 +168,13 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 1
         env["RASA_URL"] = rasa_url
         if os.environ.get("TELEGRAM_TOKEN"):
-            # the gateway deletes a person's tracker events on /delete and by retention, so it needs Rasa's store
-            env.setdefault("TRACKER_DB_URL", f"sqlite:///{tracker_db_path(data_dir)}")
             print("Starting the Telegram gateway. Ctrl-C stops all three.", flush=True)
-            gateway = subprocess.Popen([str(BOT_VENV / "python"), "-m", "bot"], cwd=ROOT, env=env)
+            gateway = subprocess.Popen(gateway_command(), cwd=ROOT, env=child_env("gateway", env))
             try:
                 return gateway.wait()
             finally:
                 stop_gracefully(gateway)
-        return subprocess.call([str(BOT_VENV / "python"), "-m", "bot.terminal"], cwd=ROOT, env=env)
+        return subprocess.call(terminal_command(), cwd=ROOT, env=child_env("terminal", env))
     except KeyboardInterrupt:
         return 0
     finally:

@@ -46,6 +46,10 @@ LEAVING = {"stop", "crisis", "goodbye"}
 IN_BETWEEN = {"choose_language", "change_language", "legal_own_case", "faq"}
 #: free text longer than this is not a name
 NAME_MAX_WORDS = 4
+#: a name or a language written out longer than this (characters) is asked again; the case store's
+#: columns (bot/cases.py: name VARCHAR(128), counselling_language VARCHAR(64)) hold these with room
+NAME_MAX_CHARS = 64
+LANGUAGE_MAX_CHARS = 40
 QUESTION_MARKS = ("?", "؟")
 
 
@@ -214,7 +218,9 @@ def _counselling_language(picked: Optional[str], intent: Optional[str], words: s
     for name in sorted(names, key=len, reverse=True):
         if len(name) > 2 and re.search(rf"(?<!\w){re.escape(name)}", lowered):
             return {LANGUAGE: names[name], QUESTION: None}
-    return {LANGUAGE: words, QUESTION: None}
+    if len(words.strip()) > LANGUAGE_MAX_CHARS:
+        return _not_understood()
+    return {LANGUAGE: words.strip(), QUESTION: None}
 
 
 def _contact(picked: Optional[str], words: str) -> Dict[str, Any]:
@@ -276,7 +282,8 @@ def _times(picked: Optional[str], intent: Optional[str], words: str) -> Dict[str
 def _name(intent: Optional[str], words: str) -> Dict[str, Any]:
     if intent in ("dont_know", "deny"):
         return {NAME: SKIPPED, QUESTION: None}
-    if (not _has_words(words) or len(words.split()) > NAME_MAX_WORDS or words.startswith("/")
+    if (not _has_words(words) or len(words.split()) > NAME_MAX_WORDS or len(words.strip()) > NAME_MAX_CHARS
+            or words.startswith("/")
             or intent in ("affirm", "request_human")):
         return _not_understood()
     return {NAME: words, QUESTION: None}

@@ -2,7 +2,10 @@
 
 What is kept is deliberately little: the text with phone numbers, e-mail addresses, IBANs and other long
 digit strings replaced, the language, the likeliest topic, and the day — no sender, no time of day, so a
-stored question cannot be linked back to a conversation. Rows older than the retention period
+reviewer cannot link a stored question to a conversation. So that /delete and the gateway's retention
+still reach a person's questions (a scrubbed text can hold a name or an address), each row carries
+`origin`: a one-way hash of the conversation's pseudonym (`origin_of`), which only a caller who already
+knows the pseudonym can match (`delete_from`). Rows older than the retention period
 (UNANSWERED_RETENTION_DAYS, default 30) are deleted on every write and on every review. Nothing is kept
 when the person opted out (`learn_opt_out: true` in the message metadata, set by the gateway).
 
@@ -11,6 +14,7 @@ The store is a SQLite file in the data dir (WEGWEISER_DATA_DIR, default .data/un
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import sqlite3
@@ -20,6 +24,7 @@ from pathlib import Path
 from typing import Any, List, Mapping, Optional
 
 from wegweiser.paths import PROJECT_ROOT
+from wegweiser.private_files import private_sqlite
 
 DEFAULT_RETENTION_DAYS = 30
 OPT_OUT_KEY = "learn_opt_out"
@@ -73,13 +78,32 @@ def opted_out(metadata: Optional[Mapping[str, Any]], slot_value: Any = None) -> 
     return bool((metadata or {}).get(OPT_OUT_KEY)) or slot_value is True
 
 
+def origin_of(sender: Optional[str]) -> Optional[str]:
+    """The one-way key a question's row carries instead of its sender (None without a sender)."""
+    if not sender:
+        return None
+    return hashlib.sha256(f"wegweiser-unanswered:{sender}".encode("utf-8")).hexdigest()[:32]
+
+
 def _connect(database: Path) -> sqlite3.Connection:
-    database.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(database)  # owner-only, even when the action server runs with a looser umask
     connection = sqlite3.connect(database, timeout=10)
     connection.execute(
         "CREATE TABLE IF NOT EXISTS unanswered (id INTEGER PRIMARY KEY, day TEXT NOT NULL, "
-        "language TEXT, guess TEXT, text TEXT NOT NULL)")
+        "language TEXT, guess TEXT, text TEXT NOT NULL, origin TEXT)")
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(unanswered)")}
+    if "origin" not in columns:  # a store from before /delete reached it
+        connection.execute("ALTER TABLE unanswered ADD COLUMN origin TEXT")
+    connection.execute("CREATE INDEX IF NOT EXISTS unanswered_origin ON unanswered (origin)")
     return connection
+
+
+def delete_from(database: Path, sender: str) -> int:
+    """Deletes the questions that came from this pseudonym (/delete, retention); returns how many."""
+    if not database.exists():
+        return 0
+    with closing(_connect(database)) as connection, connection:
+        return connection.execute("DELETE FROM unanswered WHERE origin = ?", (origin_of(sender),)).rowcount
 
 
 def purge(database: Path, older_than_days: int, today: Optional[dt.date] = None) -> int:
@@ -90,7 +114,7 @@ def purge(database: Path, older_than_days: int, today: Optional[dt.date] = None)
 
 
 def store(settings: Settings, text: str, language: Optional[str], guess: Optional[str],
-          today: Optional[dt.date] = None) -> Optional[str]:
+          today: Optional[dt.date] = None, sender: Optional[str] = None) -> Optional[str]:
     """Keeps the scrubbed question (and purges old ones); returns what was kept, None if nothing."""
     kept = scrub(text)
     if not any(ch.isalpha() for ch in LABEL.sub("", kept)):
@@ -98,8 +122,8 @@ def store(settings: Settings, text: str, language: Optional[str], guess: Optiona
     today = today or dt.date.today()
     purge(settings.database, settings.retention_days, today)
     with closing(_connect(settings.database)) as connection, connection:
-        connection.execute("INSERT INTO unanswered (day, language, guess, text) VALUES (?, ?, ?, ?)",
-                           (today.isoformat(), language, guess, kept))
+        connection.execute("INSERT INTO unanswered (day, language, guess, text, origin) VALUES (?, ?, ?, ?, ?)",
+                           (today.isoformat(), language, guess, kept, origin_of(sender)))
     return kept
 
 

@@ -122,6 +122,7 @@ class FakeBotAPI(BaseRequest):
         self.messages: Dict[int, List[Sent]] = {}
         self.calls: List[Tuple[str, Dict[str, Any]]] = []
         self.failures: List[Tuple[str, int, Optional[int]]] = []
+        self.raising: List[Tuple[str, Exception]] = []
         self.members = set(members)
         self._next_id = 100
 
@@ -142,6 +143,13 @@ class FakeBotAPI(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
         self.calls.append((name, params))
+        for i, (raising, error) in enumerate(self.raising):
+            if raising == name:
+                del self.raising[i]
+                if getattr(error, "after_sending", False):  # the request arrived; only the answer is lost
+                    handler = getattr(self, f"_{name}", None)
+                    handler(params)
+                raise error
         for i, (failing, status, retry_after) in enumerate(self.failures):
             if failing == name:
                 del self.failures[i]
@@ -149,10 +157,23 @@ class FakeBotAPI(BaseRequest):
                 if retry_after is not None:
                     body["parameters"] = {"retry_after": retry_after}
                 return status, json.dumps(body).encode()
+        text = params.get("text")
+        if name in ("sendMessage", "editMessageText") and text is not None and not 0 < len(
+                str(text).encode("utf-16-le")) // 2 <= 4096:  # Telegram counts UTF-16 code units
+            return 400, json.dumps({"ok": False, "error_code": 400,
+                                    "description": "Bad Request: message is too long"}).encode()
         handler = getattr(self, f"_{name}", None)
         if handler is None:
             return 400, json.dumps({"ok": False, "error_code": 400, "description": f"no {name}"}).encode()
-        return 200, json.dumps({"ok": True, "result": handler(params)}).encode()
+        try:
+            result = handler(params)
+        except KeyError:
+            return 400, json.dumps({"ok": False, "error_code": 400,
+                                    "description": f"Bad Request: message to {name[:6]} not found"}).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def raise_next(self, method: str, error: Exception, times: int = 1) -> None:
+        self.raising.extend([(method, error)] * times)
 
     def fail_next(self, method: str, status: int = 429, retry_after: Optional[int] = None, times: int = 1) -> None:
         self.failures.extend([(method, status, retry_after)] * times)
@@ -200,6 +221,17 @@ class FakeBotAPI(BaseRequest):
         return {"message_id": self._next_id}
 
     def _answerCallbackQuery(self, params):  # noqa: N802
+        return True
+
+    def _leaveChat(self, params):  # noqa: N802
+        return True
+
+    def _deleteMessage(self, params):  # noqa: N802
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        kept = [m for m in self.messages.get(chat_id, []) if m.message_id != message_id]
+        if len(kept) == len(self.messages.get(chat_id, [])):
+            raise KeyError(message_id)
+        self.messages[chat_id] = kept
         return True
 
     def _getChatMember(self, params):  # noqa: N802

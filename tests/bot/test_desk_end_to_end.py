@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any, Dict, List
 
 import pytest
+from sqlalchemy import text as sql_text
 
 from bot import cases
 from bot.app import build_application
@@ -80,7 +81,7 @@ async def test_arabic_request_to_appointment_and_back_to_the_assistant(rasa, tmp
         settings = Settings(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, TELEGRAM_BASE_URL=fake.base_url,
                             DATABASE_URL=f"sqlite:///{tmp_path / 'gateway.db'}", TRACKER_DB_URL=tracker_url,
                             RASA_URL=f"http://127.0.0.1:{rasa.rasa_port}", RASA_TIMEOUT=10,
-                            COUNSELLOR_CHAT_ID=GROUP, _env_file=None)
+                            COUNSELLOR_CHAT_ID=GROUP, WEGWEISER_DATA_DIR=rasa.data_dir, _env_file=None)
         application = build_application(settings)
         await application.initialize()
         await application.post_init(application)
@@ -214,3 +215,54 @@ async def scenario(fake: FakeTelegram, application: Any, tracker_url: str) -> No
         assert not session.query(cases.Outbox).filter(cases.Outbox.chat_id == LEILA).all()
     leila_card = [m for m in fake.sent(GROUP) if m["text"] == desk("withdrawn", number=case.number)][0]
     assert "Syrien" not in leila_card["text"] and not buttons(leila_card)
+
+    # Samir (a whole case behind him: request, take, relay both ways with a photo, appointment, reminder,
+    # close) asks something the assistant does not understand, then deletes everything: nothing of him is
+    # left in any table, and every message of his case in the group is deleted or overwritten
+    before = len(fake.sent(SAMIR))
+    fake.photo(SAMIR, language_code="ar")  # no relay now: the assistant explains it cannot read photos
+    await fake.async_wait_for(lambda f: len(f.sent(SAMIR)) > before)
+    await samir.says("qwzx plorf ztang")
+    person = pseudonym(KEY, SAMIR)
+    unanswered_db = application.bot_data["gateway"].unanswered_db
+    assert questions_of(unanswered_db, person) == 1
+    group_of_case = [m["message_id"] for m in fake.sent(GROUP) if case_of(d, m["message_id"]) == 1]
+    assert len(group_of_case) >= 6  # card, taken, relayed texts, proposal, confirmation, closed
+    [confirm] = await samir.act(lambda: fake.command(SAMIR, "delete", language_code="ar"))
+    [done] = await samir.presses(data_containing(confirm, "yes"), confirm)
+    assert done["text"] == text("delete_done", "ar")
+    await fake.async_wait_for(lambda f: all(
+        (GROUP, message_id) not in f._messages or f._messages[(GROUP, message_id)].get("text") == desk("withdrawn", number=1)
+        for message_id in group_of_case), timeout=20)
+    assert count_events(tracker_url, person) == 0
+    assert questions_of(unanswered_db, person) == 0
+    store = application.bot_data["gateway"].store
+    assert not store.holds(person)
+    with d.sessions() as session:
+        for table in ("desk_cases", "desk_outbox", "desk_appointments"):
+            dump = " ".join(str(row) for row in session.execute(sql_text(f"SELECT * FROM {table}")))
+            assert person not in dump and "صباح الثلاثاء" not in dump, table
+        assert not session.query(cases.Outbox).filter(cases.Outbox.chat_id == SAMIR).count()
+    kept = [m for m in fake.sent(GROUP) if m["message_id"] in group_of_case]
+    assert [m["text"] for m in kept] == [desk("withdrawn", number=1)]
+
+
+def case_of(d: Any, message_id: int) -> Any:
+    with d.sessions() as session:
+        row = session.query(cases.Outbox.case_number).filter(cases.Outbox.chat_id == GROUP,
+                                                            cases.Outbox.message_id == message_id).first()
+        return row[0] if row else None
+
+
+def questions_of(database: Any, person: str) -> int:
+    import sqlite3
+
+    from wegweiser.unanswered import origin_of
+
+    if not database.exists():
+        return 0
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM unanswered WHERE origin = ?", (origin_of(person),)).fetchone()[0]
+    finally:
+        connection.close()

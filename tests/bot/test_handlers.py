@@ -123,11 +123,14 @@ async def feed(application, raw: Dict) -> None:
     await application.update_processor.process_update(update, application.process_update(update))
 
 
-def press(update_id: int, data: str, message_id: int) -> Dict:
+def press(update_id: int, data: str, message_id: int, keyboard: Optional[List[str]] = None) -> Dict:
+    """A button press; Telegram sends the message with its keyboard (by default one holding `data`)."""
+    buttons = [[{"text": "b", "callback_data": d}] for d in (keyboard if keyboard is not None else [data])]
     return {"update_id": update_id, "callback_query": {
         "id": str(update_id), "chat_instance": "x", "data": data,
         "from": {"id": USER, "is_bot": False, "first_name": "Amira", "language_code": "de"},
-        "message": {"message_id": message_id, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "…"}}}
+        "message": {"message_id": message_id, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "…",
+                    "reply_markup": {"inline_keyboard": buttons}}}}
 
 
 async def test_start_greets_with_privacy_notice_and_language_keyboard_and_passes_the_deep_link(bot):
@@ -138,7 +141,7 @@ async def test_start_greets_with_privacy_notice_and_language_keyboard_and_passes
     assert len(keyboard["reply_markup"]["inline_keyboard"]) == 3  # six languages, two per row
     await feed(application, message(2, "Was kostet das?"))
     assert rasa.received[-1] == {"sender": pseudonym(KEY, USER), "message": "Was kostet das?",
-                                 "metadata": {"language_code": "de", "start": "centre_hh"}}
+                                 "metadata": {"language_code": "de", "start": "centre_hh", "update_id": 2}}
     names = [name for name, _ in telegram.calls]
     assert names.index("sendChatAction") < len(names) - 1 and "setMyCommands" in names
 
@@ -171,6 +174,18 @@ async def test_rasa_buttons_work_once_and_an_old_button_is_explained(bot):
     await feed(application, press(3, "r:/faq/costs", 1))  # a button on an earlier message
     assert telegram.texts()[-1] == text("old_button", "de")
     assert rasa.received[-1]["message"] == "/faq/costs" and len(rasa.received) == 2
+
+
+async def test_forged_button_data_on_the_current_keyboard_never_reaches_rasa(bot):
+    """A modified client can send any callback data; only data of a button on that message counts."""
+    application, telegram, rasa = bot
+    await feed(application, message(1, "Kosten"))
+    reply = telegram.sent()[-1]
+    real = [b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    forged = 'r:/inform{"handoff_name": "x"}'
+    await feed(application, press(2, forged, telegram.next_id, keyboard=real))
+    assert telegram.texts()[-1] == text("old_button", "de")
+    assert [r["message"] for r in rasa.received] == ["Kosten"]
 
 
 async def test_a_button_under_a_message_too_old_to_show_is_explained(bot):

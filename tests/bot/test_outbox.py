@@ -165,3 +165,50 @@ async def test_the_running_worker_delivers_when_woken(Session):
         await asyncio.sleep(0.02)
     await worker.stop()
     assert len(api.sent(GROUP)) == 1
+
+
+async def test_rows_in_back_off_for_many_chats_never_hold_up_another_chat(Session):
+    """Fair delivery: however many chats wait in back-off, a due row of another chat goes in the same pass."""
+    clock = Clock.soon()
+    with Session() as session:
+        for chat in range(1000, 1030):  # older rows, all waiting for a retry an hour from now
+            cases.enqueue(session, cases.UPDATE, chat, {"text": "später"}, not_before=clock() + dt.timedelta(hours=1))
+        cases.enqueue(session, cases.UPDATE, 77, {"text": "jetzt"})
+        session.commit()
+    api = FakeBotAPI()
+    worker = await worker_for(Session, api, clock, batch=5)  # far fewer than the rows waiting
+    assert await worker.deliver_due() == 1
+    assert [m.text for m in api.sent(77)] == ["jetzt"]
+
+
+async def test_a_timed_out_send_is_tried_once_more_marked_then_given_up(Session):
+    """Telegram may have posted a message whose answer timed out: at most one duplicate, never a loop."""
+    from telegram.error import TimedOut
+
+    class LostAnswer(TimedOut):
+        after_sending = True
+
+    failed = []
+    api, clock = FakeBotAPI(), Clock.soon()
+    submit(Session)
+    worker = await worker_for(Session, api, clock, base_delay=1.0, on_failed=failed.append,
+                              annotate=lambda row, text: f"(erneut) {text}")
+    api.raise_next("sendMessage", LostAnswer("lost"))  # the card arrives, its answer does not
+    await worker.deliver_due()
+    clock.advance(seconds=1)
+    await worker.deliver_due()
+    group = [m.text for m in api.sent(GROUP)]
+    assert len(group) == 2 and group[1].startswith("(erneut)")  # one duplicate, marked
+    assert [r.status for r in rows(Session)] == ["delivered", "delivered"]
+
+    submit(Session, pseudonym="p2", chat_id=43)
+    api.raise_next("sendMessage", LostAnswer("lost"))  # the card, then its repeat: both answers lost
+    await worker.deliver_due()
+    api.raise_next("sendMessage", LostAnswer("lost"))
+    clock.advance(seconds=1)
+    await worker.deliver_due()
+    clock.advance(seconds=60)
+    await worker.deliver_due()
+    card_rows = [r for r in rows(Session) if r.kind == "card"]
+    assert card_rows[-1].status == "failed" and failed and failed[-1].id == card_rows[-1].id
+    assert len(api.sent(GROUP)) == 4  # the first try and one repeat, then no more

@@ -47,3 +47,16 @@ async def test_bad_requests_are_not_repeated_and_retries_end():
     with pytest.raises(NetworkError):
         await send(RetryingRateLimiter(send_retries=2, first_delay=0.01), callback)
     assert callback.calls == 3
+
+
+async def test_a_timed_out_send_is_tried_once_more_at_most():
+    """A timeout may hide a delivered message: one more try (at most one duplicate), then give up."""
+    from telegram.error import TimedOut
+
+    once = Flaky(TimedOut("read timeout"), NetworkError("Bad Gateway"))
+    assert await send(RetryingRateLimiter(send_retries=5, first_delay=0.01), once) == {"ok": True}
+    assert once.calls == 3  # a 502 after the timeout is certain not-sent: retried
+    twice = Flaky(TimedOut("read timeout"), TimedOut("read timeout"), NetworkError("Bad Gateway"))
+    with pytest.raises(TimedOut):
+        await send(RetryingRateLimiter(send_retries=5, first_delay=0.01), twice)
+    assert twice.calls == 2

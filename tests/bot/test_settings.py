@@ -32,6 +32,7 @@ def test_a_short_key_is_refused(monkeypatch):
 def test_webhook_needs_a_secret(monkeypatch):
     monkeypatch.setenv("TELEGRAM_TOKEN", "1:abc")
     monkeypatch.setenv("PSEUDONYM_KEY", KEY)
+    monkeypatch.setenv("TRACKER_DB_URL", "sqlite:///.data/tracker.db")
     monkeypatch.setenv("WEBHOOK_URL", "https://example.org/telegram")
     with pytest.raises(SettingsError, match="WEBHOOK_SECRET is required"):
         load_settings(_env_file=None)
@@ -40,6 +41,13 @@ def test_webhook_needs_a_secret(monkeypatch):
         load_settings(_env_file=None)
     monkeypatch.setenv("WEBHOOK_SECRET", "good_secret-1")
     assert load_settings(_env_file=None).webhook
+
+
+def test_without_the_tracker_store_the_gateway_does_not_start(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_TOKEN", "1:abc")
+    monkeypatch.setenv("PSEUDONYM_KEY", KEY)
+    with pytest.raises(SettingsError, match="TRACKER_DB_URL is missing"):
+        load_settings(_env_file=None)
 
 
 def test_defaults_and_relative_sqlite_paths(monkeypatch, tmp_path):

@@ -60,3 +60,64 @@ def test_delete_inactive_removes_whole_old_conversations_only(tracker_url):
     tracker = TrackerDatabase(tracker_url)
     assert tracker.delete_inactive(now - 30 * 86400) == 1
     assert tracker.count("old") == 0 and tracker.count("mixed") == 2
+
+
+def test_a_turn_in_flight_cannot_write_a_deleted_conversation_back(tracker_url):
+    """Rasa appends what it thinks is missing (by position), so after a delete it writes everything again."""
+    erased_at = 1_000_000.0
+    old = [("user", erased_at - 60), ("slot", erased_at - 59), ("bot", erased_at - 58), ("user", erased_at - 1)]
+    for type_name, moment in old:
+        add_event(tracker_url, "p1", type_name, None, {"event": type_name}, timestamp=moment)
+    add_event(tracker_url, "p2", "user", None, {"event": "user"}, timestamp=erased_at - 5)
+    tracker = TrackerDatabase(tracker_url)
+    assert tracker.delete("p1", now=erased_at) == 4
+    # the turn that was running writes the whole session back, plus its own last events (just after)
+    for type_name, moment in old + [("slot", erased_at + 2), ("bot", erased_at + 3)]:
+        add_event(tracker_url, "p1", type_name, None, {"event": type_name}, timestamp=moment)
+    assert tracker.count("p1") == 0
+    # the person writes again: a new conversation, kept from its first message on
+    for type_name, moment in [("session_started", erased_at + 30), ("user", erased_at + 31), ("bot", erased_at + 32)]:
+        add_event(tracker_url, "p1", type_name, None, {"event": type_name}, timestamp=moment)
+    assert tracker.count("p1") == 2
+    # other people are not touched, before or after; tombstones go after a day
+    add_event(tracker_url, "p2", "bot", None, {"event": "bot"}, timestamp=erased_at - 4)
+    assert tracker.count("p2") == 2
+    assert tracker.forget_tombstones(erased_at + 86_400) == 1
+    tracker.close()
+
+
+def test_a_failing_statement_logs_no_parameters(tracker_url):
+    import logging
+
+    from bot.app import NoDatabaseDetail
+
+    tracker = TrackerDatabase(tracker_url)
+    try:
+        with tracker.engine.begin() as connection:
+            connection.execute(text("INSERT INTO no_such_table (x) VALUES (:secret)"), {"secret": "Abu Karim +4915112345678"})
+    except Exception:  # noqa: BLE001 - what a handler's log.exception would log
+        import sys
+
+        record = logging.LogRecord("bot", logging.ERROR, __file__, 1, "deleting failed", None, sys.exc_info())
+    assert "[SQL parameters hidden" in str(record.exc_info[1])  # hide_parameters=True on the engine
+    NoDatabaseDetail().filter(record)
+    logged = logging.Formatter().format(record)
+    assert "Abu Karim" not in logged and "4915112345678" not in logged
+    assert logged.startswith("deleting failed [") and "Error" in logged
+    tracker.close()
+
+
+def test_the_answers_rasa_gave_to_an_update_are_found_by_its_id(tracker_url):
+    """After a restart the gateway re-runs an unfinished update; if Rasa already took it, its answers."""
+    add_event(tracker_url, "p1", "user", None, {"event": "user", "text": "a", "metadata": {"update_id": 7}})
+    add_event(tracker_url, "p1", "bot", None, {"event": "bot", "text": "answer a", "data": {"buttons": [
+        {"title": "t", "payload": "/x"}]}})
+    add_event(tracker_url, "p1", "bot", None, {"event": "bot", "text": "more a", "data": {}})
+    add_event(tracker_url, "p1", "user", None, {"event": "user", "text": "b", "metadata": {"update_id": 8}})
+    add_event(tracker_url, "p1", "bot", None, {"event": "bot", "text": "answer b", "data": {}})
+    tracker = TrackerDatabase(tracker_url)
+    assert [a["text"] for a in tracker.answers_to_update("p1", 7)] == ["answer a", "more a"]
+    assert tracker.answers_to_update("p1", 7)[0]["buttons"] == [{"title": "t", "payload": "/x"}]
+    assert [a["text"] for a in tracker.answers_to_update("p1", 8)] == ["answer b"]
+    assert tracker.answers_to_update("p1", 9) is None and tracker.answers_to_update("p2", 7) is None
+    tracker.close()

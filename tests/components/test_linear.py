@@ -1,6 +1,9 @@
 """The joint intent / FAQ-answer classifier: training, Rasa's output format, fallback, persistence."""
 from __future__ import annotations
 
+import pickle
+
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -8,7 +11,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.linear import FALLBACK, LinearIntentClassifier, answer_label, normalised_text
+from components.linear import FALLBACK, LinearIntentClassifier, _characters, _lemmas, answer_label, normalised_text
+from components.model_files import load_pipeline
+from tests.model_archive import is_pickle
 from components.tokenizer import MultilingualSpacyTokenizer
 
 EXAMPLES = {
@@ -98,6 +103,51 @@ def test_persisted_model_predicts_the_same(trained, tokenizer, storage):
     component.process([first])
     loaded.process([second])
     assert first.get("response_selector")["faq"] == second.get("response_selector")["faq"]
+
+
+def test_persisted_model_gives_bit_identical_probabilities(trained, tokenizer, storage):
+    component, resource, context = trained
+    loaded = LinearIntentClassifier.load(component.config, storage, resource, context)
+    messages = [make_message(tokenizer, text) for text in ("wer bezahlt das ticket", "hallo", "pass ???", "")]
+    assert component.answer_probabilities(messages) == loaded.answer_probabilities(messages)
+
+
+def test_persisted_model_holds_no_pickle_and_loads_with_pickle_forbidden(trained, storage, monkeypatch):
+    component, resource, context = trained
+    with storage.read_from(resource) as directory:
+        files = sorted(p.name for p in directory.iterdir())
+        assert files == ["linear.json", "linear.npz"]
+        for path in directory.iterdir():
+            assert not is_pickle(path.read_bytes()), path.name
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("pickle used while loading the classifier")
+
+    monkeypatch.setattr(pickle, "load", forbidden)
+    monkeypatch.setattr(pickle, "loads", forbidden)
+    monkeypatch.setattr(pickle, "Unpickler", forbidden)
+    loaded = LinearIntentClassifier.load(component.config, storage, resource, context)
+    assert loaded.model is not None
+
+
+def test_an_object_array_in_the_model_files_is_refused(trained, storage, tmp_path):
+    component, resource, context = trained
+    with storage.read_from(resource) as directory:
+        target = tmp_path / "crafted"
+        target.mkdir()
+        (target / "linear.json").write_bytes((directory / "linear.json").read_bytes())
+        with np.load(directory / "linear.npz") as stored:
+            arrays = {key: stored[key] for key in stored.files}
+    arrays["coef"] = np.array([object()], dtype=object)  # would need pickle to load
+    np.savez(target / "linear.npz", **arrays)
+    with pytest.raises(ValueError, match="pickle"):
+        load_pipeline(target, {"words": _lemmas, "characters": _characters})
+
+
+def test_a_model_from_the_pickle_era_is_not_loaded(tmp_path):
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps({"model": None}))
+    with pytest.raises(RuntimeError, match="retrain"):
+        load_pipeline(tmp_path, {})
 
 
 def test_untrained_component_leaves_messages_alone(tokenizer, storage):

@@ -43,7 +43,7 @@ STRING_FIELDS = {
 ERRORS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
           400: "Bad Request", 403: "Forbidden", 409: "Conflict"}
 # Methods whose only observable effect is the recorded call.
-ACCEPTED = {"logOut", "close", "setMyDescription", "setMyShortDescription", "setMyName",
+ACCEPTED = {"logOut", "close", "setMyDescription", "setMyShortDescription", "setMyName", "leaveChat",
             "setChatMenuButton", "pinChatMessage", "unpinChatMessage"}
 CHAT_ACTIONS = {"typing", "upload_photo", "record_voice", "upload_voice", "upload_document",
                 "find_location", "choose_sticker", "record_video", "upload_video"}
@@ -92,6 +92,11 @@ class ApiError(Exception):
     def __init__(self, status: int, description: str, parameters: dict | None = None):
         super().__init__(description)
         self.status, self.description, self.parameters = status, description, parameters
+
+
+def utf16_units(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji outside the BMP is 2)."""
+    return len(str(text).encode("utf-16-le")) // 2
 
 
 def _decode_form(fields: dict[str, str]) -> dict:
@@ -392,7 +397,7 @@ class FakeTelegram(UserActivity):
     def _api_sendMessage(self, p: dict) -> dict:
         if not str(p.get("text", "")).strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(p["text"]) > 4096:
+        if utf16_units(p["text"]) > 4096:  # Telegram counts UTF-16 code units, not code points
             raise ApiError(400, "Bad Request: message is too long")
         return self._bot_message(p, {"text": p["text"]})
 
@@ -419,7 +424,17 @@ class FakeTelegram(UserActivity):
         return copy.deepcopy(msg)
 
     def _api_editMessageText(self, p: dict) -> dict:
+        if utf16_units(p.get("text") or "") > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        key = (int(p.get("chat_id", 0)), int(p.get("message_id", 0)))
+        if key in self._messages and "text" not in self._messages[key]:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         return self._edit(p, {"text": p.get("text"), "reply_markup": p.get("reply_markup")})
+
+    def _api_editMessageCaption(self, p: dict) -> dict:
+        if utf16_units(p.get("caption") or "") > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return self._edit(p, {"caption": p.get("caption"), "reply_markup": p.get("reply_markup")})
 
     def _api_editMessageReplyMarkup(self, p: dict) -> dict:
         return self._edit(p, {"reply_markup": p.get("reply_markup")})   # None: keyboard removed

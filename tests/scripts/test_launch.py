@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +27,29 @@ def answers(url: str) -> bool:
         return False
 
 
+def descendants(pid: int) -> list:
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def process_view(pid: int):
+    """(command line, environment variable names) of a process, as /proc shows them."""
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    names = {entry.split(b"=", 1)[0].decode() for entry in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if entry}
+    return cmdline, names
+
+
 def test_run_with_a_token_starts_three_processes_and_sigterm_stops_them(tmp_path):
     rasa_port, action_port = free_port(), free_port()
     with FakeTelegram() as fake:
@@ -38,6 +63,21 @@ def test_run_with_a_token_starts_three_processes_and_sigterm_stops_them(tmp_path
             assert answers(f"http://127.0.0.1:{rasa_port}/webhooks/rest/") and answers(
                 f"http://127.0.0.1:{action_port}/health")
             assert {c.get("language_code") for c in fake.calls_of("setMyCommands")} >= {"de", "ar"}
+            # no secret in any process's arguments; Rasa and the action server without the gateway's secrets
+            api_token = (tmp_path / "data" / "api-token").read_text().strip()
+            views = {pid: process_view(pid) for pid in descendants(launcher.pid)}
+            assert len(views) >= 3
+            for cmdline, names in views.values():
+                for secret in (api_token, "launch-test-pseudonym-key", "7000000001:launch-test"):
+                    assert secret not in cmdline
+                if "rasa_server.py" in cmdline or "rasa_sdk" in cmdline:
+                    assert not names & {"TELEGRAM_TOKEN", "PSEUDONYM_KEY", "DATABASE_URL"}, cmdline
+                if "rasa_sdk" in cmdline or " -m bot" in cmdline:
+                    assert "RASA_API_TOKEN" not in names, cmdline
+            assert any("rasa_server.py" in c for c, _ in views.values())
+            # the API token still reaches Rasa: its HTTP API answers with it and refuses without it
+            assert answers(f"http://127.0.0.1:{rasa_port}/status?token={api_token}")
+            assert not answers(f"http://127.0.0.1:{rasa_port}/status")
             launcher.send_signal(signal.SIGTERM)
             assert launcher.wait(timeout=60) == 0
         finally:
@@ -47,6 +87,11 @@ def test_run_with_a_token_starts_three_processes_and_sigterm_stops_them(tmp_path
         assert "Telegram gateway" in output and "Application.stop() complete" in output
         assert not answers(f"http://127.0.0.1:{rasa_port}/webhooks/rest/")
         assert not answers(f"http://127.0.0.1:{action_port}/health")
+        # everything the run created in the data dir is owner-only (tracker.db, logs, model, api-token, ...)
+        created = [tmp_path / "data", *(tmp_path / "data").rglob("*")]
+        assert len(created) > 5
+        for path in created:
+            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, (path, oct(path.stat().st_mode))
 
 
 def test_run_without_pseudonym_key_says_so_before_starting_rasa(tmp_path):

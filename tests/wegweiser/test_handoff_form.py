@@ -126,6 +126,14 @@ def test_name_is_optional_and_short():
     assert understand(said("/dont_know", "dont_know"), asked(NAME), "en")[NAME] == "skipped"
     assert understand(said("I would rather not tell you my name", "deny"), asked(NAME), "en")[NAME] == "skipped"
     assert understand(said("this is a long sentence and not a name"), asked(NAME), "en") == {QUESTION: "not_understood"}
+    # few words but too many characters for a name (the case store keeps at most 128): asked again
+    assert understand(said("عبدالرحمن🙂" * 4 + " " + "ب" * 40), asked(NAME), "ar") == {QUESTION: "not_understood"}
+    assert understand(said("عبدالرحمن بن علي 🙂"), asked(NAME), "ar")[NAME] == "عبدالرحمن بن علي 🙂"
+
+
+def test_a_counselling_language_written_out_is_bounded():
+    assert understand(said("Kurdî Soranî 🙂"), asked(LANGUAGE), "tr")[LANGUAGE] == "Kurdî Soranî 🙂"
+    assert understand(said("زبان محلی روستای ما 🙂" * 5), asked(LANGUAGE), "fa") == {QUESTION: "not_understood"}
 
 
 def test_summary_send_change_or_no():

@@ -1,0 +1,30 @@
+"""`rasa ...` with the HTTP API token taken from the environment instead of the command line.
+
+Rasa 3.6 reads its API token only from `--auth-token`, and a process's arguments are visible to every
+local user (`ps`). scripts/launch.py starts this script with RASA_API_TOKEN in the environment (visible to
+the same user only); the token is added to the argument list inside this process, which changes what
+Rasa's parser reads but not /proc/<pid>/cmdline, then removed from the environment.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def arguments(argv: list, environ: dict) -> list:
+    """argv with `--auth-token <token>` appended when RASA_API_TOKEN is set (and a token is not given)."""
+    token = environ.pop("RASA_API_TOKEN", None)
+    if any(a == "--auth-token" or a.startswith("--auth-token=") for a in argv):
+        raise SystemExit("rasa_server.py: pass the API token as RASA_API_TOKEN, not on the command line")
+    return [*argv, "--auth-token", token] if token else list(argv)
+
+
+def main() -> None:
+    sys.argv = ["rasa", *arguments(sys.argv[1:], os.environ)]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
