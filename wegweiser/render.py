@@ -133,16 +133,21 @@ def currency_statement(names: Iterable[str], language: str) -> Optional[str]:
         for key in fact.sources:
             publisher = sources[key].publisher
             count[publisher] = count.get(publisher, 0) + 1
-    publishers = format_list(sorted(count, key=lambda p: (-count[p], p))[:MAX_PUBLISHERS], locale=language)
-    dates = [d for d in (source_date(fact, sources) for fact in used) if d is not None]
-    if dates:
-        oldest = min(dates, key=lambda d: d.earliest)
-        text = message("source_dated", language, {"publishers": publishers,
-                                                  "date": format_source_date(oldest, language)})
+    ranked = sorted(count, key=lambda p: (-count[p], p))
+    dated = [(d, fact) for d, fact in ((source_date(fact, sources), fact) for fact in used) if d is not None]
+    if dated:
+        oldest, fact = min(dated, key=lambda pair: pair[0].earliest)
+        # the publisher whose date is given is named first
+        owner = next(sources[key].publisher for key in fact.sources if sources[key].own_date == oldest)
+        names = [owner] + [p for p in ranked if p != owner]
+        text = message("source_dated", language, {
+            "publishers": format_list(names[:MAX_PUBLISHERS], locale=language),
+            "date": format_source_date(oldest, language)})
     else:
         checked = min(fact.checked for fact in used)
-        text = message("source_undated", language, {"publishers": publishers,
-                                                    "checked": format_date(checked, format="long", locale=language)})
+        text = message("source_undated", language, {
+            "publishers": format_list(ranked[:MAX_PUBLISHERS], locale=language),
+            "checked": format_date(checked, format="long", locale=language)})
     if any(not fact.verified for fact in used):
         text += " " + message("some_unconfirmed", language)
     return re.sub(r"(?<=\w)\.\.(?!\.)", ".", text)  # "6 декабря 2026 г.." -> "г."

@@ -75,14 +75,16 @@ def fact_note(topic: Optional[str], language: str, topic_programmes: Mapping[str
     state programme facts."""
     if not topic:
         return None
-    from wegweiser.facts import load_programmes
+    from wegweiser.facts import all_facts, load_programmes
 
     texts = load_faq_answers().get(topic, {})
     names = set().union(*(placeholders(t) for t in texts.values())) if texts else set()
-    for programme_id in topic_programmes.get(topic, ()):
-        programme = load_programmes()[programme_id]
-        names |= {f"{programme_id}_{key}" for key in programme.facts}
-    statement = currency_statement(names, language)
+    facts = {name for name in names if name in all_facts()}
+    if not facts:  # an answer that states a programme's rules in words: all of that programme's facts
+        for programme_id in topic_programmes.get(topic, ()):
+            programme = load_programmes()[programme_id]
+            facts |= {f"{programme_id}_{key}" for key in programme.facts}
+    statement = currency_statement(facts, language)
     if statement is None:
         return None
     return message("fact_note", language, {"as_of": statement})
