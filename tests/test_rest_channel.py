@@ -167,13 +167,13 @@ def test_counselling_in_a_language_is_answered_without_switching(rasa_chat, open
         ("أنا خائف جداً من الرجوع ولا أستطيع النوم", "ar"),
     ],
 )
-def test_distress_gets_a_listening_line_and_the_emergency_number_only_last(rasa_chat, text, language):
-    """Worry is not a crisis: the answer leads with support and names the emergency number in its last line."""
+def test_distress_gets_a_listening_line_and_no_emergency_number(rasa_chat, text, language):
+    """Worry is not a crisis: a kind answer with counselling and a listening line; the crisis numbers only
+    where the words call for them (then the crisis answer comes instead)."""
     numbers = load_safety()["numbers"]
     replies = rasa_chat.send(text)
     lines = texts(replies)[0].strip().splitlines()
     assert language_of_reply(replies) == language
     assert numbers["crisis_line_1"] in " ".join(lines) and numbers["violence_women_line"] in " ".join(lines)
-    assert numbers["emergency_number"] in lines[-1]
-    assert not any(numbers["emergency_number"] in line for line in lines[:-1])
+    assert not any(numbers["emergency_number"] in line for line in lines)
     assert "/request_human" in payloads_of(replies)
