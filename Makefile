@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 
 TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) $(SPACY_DIR)/.stamp
 
-.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review
+.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review bench-load
 help:
 	@echo "make run    - chat with the assistant (terminal, or Telegram when TELEGRAM_TOKEN is set)"
 	@echo "make serve  - Rasa on 127.0.0.1:5005 (REST channel) + action server on 127.0.0.1:5055"
@@ -92,6 +92,3 @@ bench: setup $(MODEL)
 
 clean:
 	rm -rf .venv .build models results .data
-
-placeholders: $(RASA_VENV)/.stamp
-	$(RASA_PY) -m wegweiser.placeholder_slots

@@ -37,7 +37,10 @@ NOT_A_SWITCH = {"handoff_counselling_language"}
 
 
 def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) -> Dict[str, Any]:
-    """The slots to change this turn: the answer language and, in it, every answer placeholder."""
+    """The slots to change this turn: the answer language and whether the person chose it.
+
+    Answers' {placeholders} are not slots: Rasa's response generator fills them in the answer language
+    (components/nlg.py)."""
     text = (latest_message.get("text") or "")[:DETECT_CHARS]
     metadata = latest_message.get("metadata") or {}
     state = resolve(
@@ -49,7 +52,6 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
         text=text,
     )
     wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
-    wanted.update(rendered_values(state.language))
     return {name: value for name, value in wanted.items() if slots.get(name) != value}
 
 
