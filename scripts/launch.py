@@ -97,8 +97,6 @@ def lock_store_config() -> Dict[str, object]:
                                  "db": int(parts.path.lstrip("/") or 1), "use_ssl": parts.scheme == "rediss"}
     if parts.password:
         config["password"] = unquote(parts.password)
-    if os.environ.get("LOCK_STORE_PREFIX"):
-        config["key_prefix"] = os.environ["LOCK_STORE_PREFIX"]
     return config
 
 
