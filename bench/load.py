@@ -193,6 +193,7 @@ def project(tmp: Path, settings: Dict[str, str], by_language: Dict[str, List[str
 def rasa_init(tmp: Path, by_language: Dict[str, List[str]]) -> dict:
     """`rasa init --no-prompt` (its example data, default config, trained here), served by `rasa run`."""
     folder = tmp / "rasa-init"
+    folder.mkdir()
     rasa = str(ROOT / ".venv" / "rasa" / "bin" / "rasa")
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS and k != "PYTHONPATH"}
     start = time.monotonic()
