@@ -22,7 +22,7 @@ from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Tuple
 
 #: trackers whose replay is kept (one entry per live tracker object; the oldest is dropped first)
-MAX_TRACKERS = 512
+MAX_TRACKERS = 256
 
 _original: Any = None
 _original_applied: Any = None

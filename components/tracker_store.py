@@ -30,7 +30,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 #: conversations kept per worker; the least recently used is dropped first
-MAX_CONVERSATIONS = 2000
+MAX_CONVERSATIONS = 500
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
