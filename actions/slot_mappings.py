@@ -13,11 +13,7 @@ from wegweiser.turn import slot_updates
 
 
 class ValidateSlotMappings(ValidationAction):
-    """Rasa runs `action_validate_slot_mappings` after each user message, before predicting.
-
-    The running Rasa server calls this class in its own process (components/local_slot_mappings.py) with a
-    tracker that has the slots and the latest message but no events: read nothing else, return only slots.
-    """
+    """Rasa runs `action_validate_slot_mappings` after each user message, before predicting."""
 
     def name(self) -> Text:
         return "action_validate_slot_mappings"
