@@ -53,6 +53,7 @@ def write_endpoints(data_dir: Path, action_port: int) -> Path:
         + yaml_block("lock_store", lock_store_config()),
         encoding="utf-8",
     )
+    path.chmod(0o600)  # may hold the database's or Redis's password
     return path
 
 
