@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 
 TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) $(SPACY_DIR)/.stamp
 
-.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review report handbook bench-report sample
+.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review report handbook bench-report sample bench-load
 help:
 	@echo "make run    - chat with the assistant (terminal, or Telegram when TELEGRAM_TOKEN is set)"
 	@echo "make serve  - Rasa on 127.0.0.1:5005 (REST channel) + action server on 127.0.0.1:5055"
@@ -23,6 +23,7 @@ help:
 	@echo "make train  - retrain when the training data changed"
 	@echo "make validate - check training data, responses and programme data"
 	@echo "make bench  - NLU accuracy vs baselines, training, load, memory, REST and gateway latency (1 h 40 min-2 h 10 min on 2 idle cores, mostly the rasa init baseline; RASA_INIT_EPOCHS=20 make bench: ~30 min)"
+	@echo "make bench-load - throughput under load only: default and scale-out settings vs a rasa init bot (~10 min; needs PostgreSQL and Redis on 127.0.0.1)"
 	@echo "make new-faq NAME=topic [GROUP=money] - scaffold a new FAQ (examples + answers, all languages)"
 	@echo "make evaluate - held-out report (results/evaluation/report.md), compared with the previous model"
 	@echo "make reload / make rollback - put the trained / the previous model into the running server"
@@ -112,8 +113,9 @@ run: setup $(MODEL)
 bench: setup $(MODEL)
 	$(RASA_PY) bench/run.py
 
+# the load part of make bench alone (~10 min): this project default / scale-out vs a rasa init bot
+bench-load: setup $(MODEL)
+	$(RASA_PY) bench/load.py
+
 clean:
 	rm -rf .venv .build models results .data
-
-placeholders: $(RASA_VENV)/.stamp
-	$(RASA_PY) -m wegweiser.placeholder_slots

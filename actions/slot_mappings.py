@@ -1,4 +1,4 @@
-"""Fills the custom-mapped slots on every user message: the answer language and the placeholders."""
+"""Fills the custom-mapped slots on every user message: the answer language (placeholders: components/nlg.py)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -21,6 +21,6 @@ class ValidateSlotMappings(ValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        refresh_if_changed()  # edited programme data and texts apply from this message on
+        refresh_if_changed()  # edited texts apply from this message on
         updates = slot_updates(tracker.slots, tracker.latest_message or {})
         return [SlotSet(name, value) for name, value in updates.items()]

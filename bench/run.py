@@ -1,6 +1,6 @@
 """`make bench`: NLU accuracy against two baselines, training time (full and after changing only an answer),
 model size and load time, Rasa server memory, REST latency, and the Telegram gateway's end-to-end latency
-with 50 simulated people (bench/gateway.py).
+with 50 simulated people (bench/gateway.py), and the load table of bench/load.py (also `make bench-load`).
 
 Prints a table and writes bench/latest.json. Figures, not pass/fail: targets are compared in the
 README. Runs everything on loopback: its own Rasa and action servers on free ports. Took 2 h 10 min and
@@ -161,6 +161,10 @@ def main() -> None:
         results[f"rest_{name}_p95_ms"] = round(percentile(values, 95), 1)
     results.update(gateway)
     results["needs_report_100k_build_s"] = report_bench()["total_s"]
+    from bench.load import run_all, table
+
+    print("load: this project default / scale-out settings vs a rasa init bot (bench/load.py)", flush=True)
+    results["load"] = run_all()
     (ROOT / "bench" / "latest.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     width = max(map(len, results))
     for key, value in results.items():
@@ -174,6 +178,7 @@ def main() -> None:
         print(f"\n{title:<{label}}" + "".join(f"{language:>7}" for language in languages))
         for name, row in table.items():
             print(f"{name:<{label}}" + "".join(f"{row.get(language, float('nan')):>7.1f}" for language in languages))
+    print("\nunder load (closed loop, REST channel):\n" + table(results["load"]))
 
 
 if __name__ == "__main__":

@@ -130,14 +130,6 @@ def check_keyed_texts(path: Path, section: str, extra: frozenset = frozenset()) 
     return problems
 
 
-def check_placeholder_slots() -> List[Problem]:
-    from wegweiser.placeholder_slots import TARGET, render
-
-    if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != render():
-        return [Problem(_rel(TARGET), "out of date with content/ — run make placeholders")]
-    return []
-
-
 def _schema_problems(model: type, path: Path) -> List[Problem]:
     try:
         model.parse_obj(read_yaml(path))
@@ -315,7 +307,6 @@ def run_all(max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     problems += check_lookup_texts()
     problems += check_handoff_texts()
     problems += check_training_examples()
-    problems += check_placeholder_slots()
     return problems
 
 

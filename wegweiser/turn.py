@@ -38,7 +38,10 @@ NOT_A_SWITCH = {"handoff_counselling_language"}
 
 
 def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) -> Dict[str, Any]:
-    """The slots to change this turn: the answer language and, in it, every answer placeholder."""
+    """The slots to change this turn: the answer language and whether the person chose it.
+
+    Answers' {placeholders} are not slots: Rasa's response generator fills them in the answer language
+    (components/nlg.py)."""
     text = (latest_message.get("text") or "")[:DETECT_CHARS]
     metadata = latest_message.get("metadata") or {}
     state = resolve(
@@ -50,7 +53,6 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
         text=text,
     )
     wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
-    wanted.update(rendered_values(state.language))
     wanted["violence_line"] = violence_line(text, state.language)
     wanted["personal_lead"] = lead_for_message(faq_topic(latest_message), text, state.language, slots)
     return {name: value for name, value in wanted.items() if slots.get(name) != value}

@@ -1,0 +1,103 @@
+"""Rasa's SQL tracker store, keeping each worker's recent conversations in memory between messages.
+
+Rasa 3.6's `SQLTrackerStore` reads every event of the session on each message, parses its JSON and
+replays it into a new tracker (~25 % of the server's time at message 60, docs/measurements/latency.md).
+This store (configured by scripts/launch.py as `type: components.tracker_store.CachedSQLTrackerStore`)
+writes exactly what Rasa's writes, to the same `events` table, and keeps the tracker it saved. On the next
+message it asks the database only for the sender's newest event id:
+
+- the same id as after its own save, and the tracker unchanged since: the kept tracker is used;
+- a newer id (another worker or replica answered in between, both holding Rasa's lock for the sender):
+  only the newer rows are read and applied to the kept tracker;
+- anything else (rows deleted by /delete or retention, a new session started, the tracker changed
+  without being saved, not kept): Rasa's own full read.
+
+So the database stays the truth and several workers and replicas can share it (Rasa's lock store
+serialises the messages of one sender). A tracker whose save started a session is not kept: Rasa's read
+returns only the events from the session's start on, so the next message reads them as Rasa does.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from collections import OrderedDict
+from typing import Any, Optional, Tuple
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+#: conversations kept per worker; the least recently used is dropped first
+MAX_CONVERSATIONS = 500
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` that reads only what changed since the worker's last save of a conversation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # sender id -> (tracker, number of its events, id of its newest row)
+        self._kept: "OrderedDict[str, Tuple[DialogueStateTracker, int, int]]" = OrderedDict()
+
+    def _newest_id(self, session: Any, sender_id: str) -> Optional[int]:
+        return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        kept = self._kept.pop(sender_id, None)
+        if kept is not None and self.domain is not None:
+            tracker, count, last_id = kept
+            with self.session_scope() as session:
+                newest = self._newest_id(session, sender_id)
+                if newest == last_id and len(tracker.events) == count:
+                    self._keep(sender_id, tracker, last_id)
+                    return tracker
+                if newest is not None and newest > last_id and len(tracker.events) == count:
+                    rows = (session.query(self.SQLEvent)
+                            .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > last_id)
+                            .order_by(self.SQLEvent.id).all())
+                    if rows and all(row.type_name != SessionStarted.type_name for row in rows):
+                        for row in rows:
+                            tracker.update(Event.from_parameters(json.loads(row.data)))
+                        self._keep(sender_id, tracker, rows[-1].id)
+                        return tracker
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            with self.session_scope() as session:
+                newest = self._newest_id(session, sender_id)
+            if newest is not None:
+                self._keep(sender_id, tracker, newest)
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's `SQLTrackerStore.save` (the events not yet stored, as the same rows), then keeps the tracker."""
+        await self.stream_events(tracker)
+        self._kept.pop(tracker.sender_id, None)
+        with self.session_scope() as session:
+            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            rows = []
+            for event in itertools.islice(tracker.events, stored, None):
+                data = event.as_dict()
+                rows.append(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                ))
+            session.add_all(rows)
+            session.flush()
+            newest = rows[-1].id if rows else self._newest_id(session, tracker.sender_id)
+            new_session = any(row.type_name == SessionStarted.type_name for row in rows)
+            added = len(rows)
+            session.commit()
+        if newest is not None and stored + added == len(tracker.events) and not new_session:
+            self._keep(tracker.sender_id, tracker, newest)
+
+    def _keep(self, sender_id: str, tracker: DialogueStateTracker, last_id: int) -> None:
+        self._kept[sender_id] = (tracker, len(tracker.events), last_id)
+        self._kept.move_to_end(sender_id)
+        while len(self._kept) > MAX_CONVERSATIONS:
+            self._kept.popitem(last=False)

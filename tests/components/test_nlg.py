@@ -1,0 +1,51 @@
+"""Answers' {placeholders} are filled by Rasa's response generator in the answer language, from content/."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from components.nlg import PlaceholderNaturalLanguageGenerator
+from wegweiser.render import placeholders
+from wegweiser.turn import rendered_values
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain():
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    return TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain"),
+                                                 [str(ROOT / "data")]).get_domain()
+
+
+def answer(domain, action: str, slots: dict) -> str:
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("nlg-test", domain.slots)
+    for name, value in slots.items():
+        tracker.update(SlotSet(name, value))
+    generator = PlaceholderNaturalLanguageGenerator(domain=domain)
+    return asyncio.run(generator.generate(action, tracker, "rest"))["text"]
+
+
+@pytest.mark.parametrize("language", ["de", "en", "ar", "fa", "ru", "tr"])
+def test_the_answer_language_fills_the_facts(domain, language):
+    text = answer(domain, "utter_faq/travel_allowance", {"language": language})
+    assert rendered_values(language)["reag_travel_allowance_adult"] in text
+    assert not placeholders(text)
+
+
+def test_every_response_is_filled_in_every_language(domain):
+    slot_names = {slot.name for slot in domain.slots}
+    for action in domain.responses:
+        for language in ("de", "en", "ar", "fa", "ru", "tr"):
+            text = answer(domain, action, {"language": language}) or ""
+            assert not placeholders(text) - slot_names, (action, language)
+
+
+def test_placeholders_are_no_slots(domain):
+    assert not {slot.name for slot in domain.slots} & set(rendered_values("de"))

@@ -1,0 +1,62 @@
+"""scripts/launch.py turns the scale-out settings into Rasa's endpoints and the workers' environment."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from scripts import launch
+
+SETTINGS = ("TRACKER_DB_URL", "LOCK_STORE_URL", "RASA_WORKERS", "ACTION_WORKERS")
+
+
+@pytest.fixture(autouse=True)
+def unset(monkeypatch):
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def endpoints(tmp_path):
+    return yaml.safe_load(launch.write_endpoints(tmp_path, 5055).read_text(encoding="utf-8"))
+
+
+def test_unset_means_sqlite_in_the_data_dir_one_worker_no_lock_store(tmp_path):
+    written = endpoints(tmp_path)
+    assert written["tracker_store"] == {"type": launch.TRACKER_STORE_TYPE, "dialect": "sqlite",
+                                        "db": str((tmp_path / "tracker.db").resolve())}
+    assert "lock_store" not in written
+    assert written["nlg"]["type"] == "components.nlg.PlaceholderNaturalLanguageGenerator"
+    assert launch.scale_out_env() == {"SANIC_WORKERS": "1", "ACTION_SERVER_SANIC_WORKERS": "1"}
+
+
+def test_postgresql_redis_and_workers(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB_URL", "postgresql+psycopg2://rasa:s%40cret@db.local:6543/wegweiser")
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://:pw@cache.local:6380/3")
+    monkeypatch.setenv("RASA_WORKERS", "4")
+    monkeypatch.setenv("ACTION_WORKERS", "2")
+    written = endpoints(tmp_path)
+    assert written["tracker_store"] == {"type": launch.TRACKER_STORE_TYPE, "dialect": "postgresql",
+                                        "url": "db.local", "port": 6543, "db": "wegweiser", "username": "rasa",
+                                        "password": "s@cret"}
+    assert written["lock_store"] == {"type": "redis", "url": "cache.local", "port": 6380, "db": 3,
+                                     "use_ssl": False, "password": "pw"}
+    assert (tmp_path / "endpoints.yml").stat().st_mode & 0o077 == 0
+    assert launch.scale_out_env() == {"SANIC_WORKERS": "4", "ACTION_SERVER_SANIC_WORKERS": "2"}
+
+
+def test_several_rasa_workers_need_the_lock_store(monkeypatch):
+    monkeypatch.setenv("RASA_WORKERS", "2")
+    with pytest.raises(SystemExit, match="LOCK_STORE_URL"):
+        launch.scale_out_env()
+
+
+@pytest.mark.parametrize("name,value", [("RASA_WORKERS", "0"), ("ACTION_WORKERS", "two")])
+def test_worker_counts_are_checked(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit, match=name):
+        launch.scale_out_env()
+
+
+def test_other_databases_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB_URL", "mysql://x@y/z")
+    with pytest.raises(SystemExit, match="TRACKER_DB_URL"):
+        launch.write_endpoints(tmp_path, 5055)
