@@ -25,7 +25,9 @@ from wegweiser.turn import rendered_values
 def response_values(slots: Dict[Text, Any]) -> Dict[Text, Any]:
     """What a response's placeholders are filled from: the rendered facts of the answer language, then the slots."""
     refresh_if_changed()
-    return {**rendered_values(slots.get("language") or default_language()), **slots}
+    # a slot not set yet (None) leaves the rendered default (e.g. an empty `personal_lead`) in place
+    return {**rendered_values(slots.get("language") or default_language()),
+            **{name: value for name, value in slots.items() if value is not None}}
 
 
 class PlaceholderNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):

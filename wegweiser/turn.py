@@ -55,7 +55,14 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
     wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
     wanted["violence_line"] = violence_line(text, state.language)
     wanted["personal_lead"] = lead_for_message(faq_topic(latest_message), text, state.language, slots)
-    return {name: value for name, value in wanted.items() if slots.get(name) != value}
+    return {name: value for name, value in wanted.items() if _changed(slots.get(name), value)}
+
+
+def _changed(old: Any, new: Any) -> bool:
+    """An empty per-message text is the same as a slot never set: no event for it."""
+    if new == "" and old in (None, ""):
+        return False
+    return old != new
 
 
 def violence_line(text: str, language: str) -> str:

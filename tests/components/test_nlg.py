@@ -48,4 +48,15 @@ def test_every_response_is_filled_in_every_language(domain):
 
 
 def test_placeholders_are_no_slots(domain):
-    assert not {slot.name for slot in domain.slots} & set(rendered_values("de"))
+    """Only the per-message texts (violence helpline, personal lead) are slots; their rendered default is ""."""
+    from wegweiser.render import PER_MESSAGE_PLACEHOLDERS
+
+    assert {slot.name for slot in domain.slots} & set(rendered_values("de")) == set(PER_MESSAGE_PLACEHOLDERS)
+    assert all(rendered_values("de")[name] == "" for name in PER_MESSAGE_PLACEHOLDERS)
+
+
+def test_a_slot_not_set_yet_leaves_the_empty_default():
+    from components.nlg import response_values
+
+    values = response_values({"language": "de", "personal_lead": None, "violence_line": "\n• 116 016"})
+    assert values["personal_lead"] == "" and values["violence_line"] == "\n• 116 016"
