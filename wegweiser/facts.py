@@ -271,13 +271,3 @@ def source_date(fact: Fact, sources: Optional[Dict[str, Source]] = None) -> Opti
     dates = [d for d in (sources[key].own_date for key in fact.sources if key in sources) if d]
     return max(dates, key=lambda d: d.latest) if dates else None
 
-
-def old_sourced_facts(max_age_days: int, today: Optional[dt.date] = None) -> Dict[str, Fact]:
-    """Facts whose newest source is older than `max_age_days` (undated sources are not counted here)."""
-    limit = (today or dt.date.today()) - dt.timedelta(days=max_age_days)
-    found = {}
-    for name, fact in all_facts().items():
-        date = source_date(fact)
-        if date is not None and date.latest < limit:
-            found[name] = fact
-    return found

@@ -153,10 +153,6 @@ def currency_statement(names: Iterable[str], language: str) -> Optional[str]:
     return re.sub(r"(?<=\w)\.\.(?!\.)", ".", text)  # "6 декабря 2026 г.." -> "г."
 
 
-def uses_unverified(names: Iterable[str]) -> bool:
-    facts = all_facts()
-    return any(not facts[name].verified for name in names if name in facts)
-
 
 NUMBER = re.compile(r"\d[\d.,\u00a0\u202f ]*\d|\d")
 
