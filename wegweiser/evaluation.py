@@ -19,8 +19,9 @@ DEFAULT_FLOOR = 0.90
 #: Where a language is below the agreed 90 %, the floor `make test` and `make evaluate` enforce is what
 #: the model reached, so it cannot get worse unnoticed. On 2026-12-06 the held-out set grew from ~800 to
 #: ~1,420 messages (19 new topics of issues 14 and 16, harder registers: colloquial Arabic, Russian in
-#: Latin letters); Arabic 89.7 % and Russian 88.5 % on it. Issue 15 asks for 93 % in every language.
-FLOORS: Mapping[str, float] = {"ar": 0.89, "ru": 0.88}
+#: Latin letters); Arabic 89.7 %, English 89.7 % and Russian 88.5 % on it. Issue 15 asks for 93 % in every
+#: language.
+FLOORS: Mapping[str, float] = {"ar": 0.89, "en": 0.89, "ru": 0.88}
 #: what every language should reach (issue 15); reported by `make evaluate`, not enforced
 TARGET = 0.93
 #: the held-out set must have at least this many messages in a language for its score to count
