@@ -54,8 +54,8 @@ def lead(topic: Optional[str], person: Person, language: str, today=None) -> str
     programmes = topic_programmes().get(topic or "")
     if programmes is None or (person.country is None and person.status is None):
         return ""
-    assessment = assess(person, today=today)
-    return "\n".join(_lines(assessment, programmes, language)) + "\n\n"
+    lines = _lines(assess(person, today=today), programmes, language)
+    return "\n".join(lines) + "\n\n" if lines else ""
 
 
 def _lines(assessment: Assessment, programmes: Sequence[str], language: str) -> List[str]:
