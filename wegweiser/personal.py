@@ -10,7 +10,7 @@ Afghan asking about reintegration reads that EURP does not cover Afghanistan. Th
 """
 from __future__ import annotations
 
-from dataclasses import replace
+import datetime as dt
 from functools import lru_cache
 from typing import Any, List, Mapping, Optional, Sequence
 
@@ -48,7 +48,7 @@ def person_from(text: str, language: Optional[str], slots: Mapping[str, Any]) ->
     return Person(country=country, status=status, months_in_germany=parse_months(text))
 
 
-def lead(topic: Optional[str], person: Person, language: str, today=None) -> str:
+def lead(topic: Optional[str], person: Person, language: str, today: Optional[dt.date] = None) -> str:
     """What applies to this person for an answer on `topic`, to be read before the general answer;
     "" when the topic does not depend on country or status, or neither is known."""
     programmes = topic_programmes().get(topic or "")
@@ -69,7 +69,7 @@ def _lines(assessment: Assessment, programmes: Sequence[str], language: str) -> 
     values.update(country=country, state=person.state or "")
     names = {p.id: p.name for p in load_programmes().values()}
     lines = [text("warnings", key, language, values) for key in assessment.warnings]
-    if not person.country:
+    if not person.country or not programmes:  # topics listed with [] get the warnings only
         return lines
     lines.append(text("personal", "for_country", language, values))
     if person.country == "DE":
@@ -105,4 +105,4 @@ def lead_for_message(topic: Optional[str], text: str, language: str, slots: Mapp
     person = person_from(text, language, slots)
     if person.country is None and person.status is None:
         return ""
-    return lead(topic, replace(person), language)
+    return lead(topic, person, language)

@@ -55,6 +55,8 @@ def test_warnings_come_before_anything_else():
 def test_nothing_when_nothing_is_known_or_the_topic_does_not_depend_on_it():
     assert lead("startup_aid", Person(), "en") == ""
     assert lead("eligibility", Person(status="rejected"), "en") == ""  # a status without a warning, no country
+    assert lead("passport", Person("IQ"), "en") == ""  # a warnings-only topic without a warning
+    assert lead("passport", Person("IQ", status="recognised"), "en").startswith("Important before anything else")
     assert lead("data_privacy", Person("IQ"), "en") == ""
     assert lead_for_message("bot_identity", "Ich komme aus dem Irak, bist du ein Bot?", "de", {}) == ""
 
