@@ -12,11 +12,12 @@ import sys
 
 
 def arguments(argv: list, environ: dict) -> list:
-    """argv with `--auth-token <token>` appended when RASA_API_TOKEN is set (and a token is not given)."""
+    """argv with `--auth-token=<token>` appended when RASA_API_TOKEN is set (and a token is not given)."""
     token = environ.pop("RASA_API_TOKEN", None)
     if any(a == "--auth-token" or a.startswith("--auth-token=") for a in argv):
         raise SystemExit("rasa_server.py: pass the API token as RASA_API_TOKEN, not on the command line")
-    return [*argv, "--auth-token", token] if token else list(argv)
+    # one argument with "=": a token that starts with "-" (token_urlsafe can) is not read as an option
+    return [*argv, f"--auth-token={token}"] if token else list(argv)
 
 
 def main() -> None:

@@ -61,7 +61,7 @@ def test_the_gateway_keeps_its_settings_and_the_terminal_chat_gets_no_secret():
 
 def test_the_wrapper_adds_the_token_inside_the_process_and_refuses_one_on_the_command_line():
     environ = {"RASA_API_TOKEN": "t0k"}
-    assert rasa_server.arguments(["run", "-p", "1"], environ) == ["run", "-p", "1", "--auth-token", "t0k"]
+    assert rasa_server.arguments(["run", "-p", "1"], environ) == ["run", "-p", "1", "--auth-token=t0k"]
     assert "RASA_API_TOKEN" not in environ
     assert rasa_server.arguments(["run"], {}) == ["run"]
     with pytest.raises(SystemExit):
@@ -89,3 +89,14 @@ def test_the_wrapper_hands_the_token_to_rasas_parser_without_showing_it_in_proc(
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_token_that_starts_with_a_dash_is_still_one_argument():
+    """secrets.token_urlsafe can start with "-": Rasa's argument parser must not read it as an option."""
+    import argparse
+
+    argv = rasa_server.arguments(["run"], {"RASA_API_TOKEN": "-Abc_123"})
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command")
+    parser.add_argument("-t", "--auth-token")
+    assert parser.parse_args(argv).auth_token == "-Abc_123"
