@@ -83,7 +83,7 @@ def test_the_wrapper_hands_the_token_to_rasas_parser_without_showing_it_in_proc(
                                env={"PATH": os.environ["PATH"], "RASA_API_TOKEN": "proc-secret-123"},
                                stdout=subprocess.PIPE, text=True)
     try:
-        assert process.stdout.readline().strip().endswith("--auth-token proc-secret-123")
+        assert process.stdout.readline().strip().endswith("--auth-token=proc-secret-123")
         cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes()
         assert b"proc-secret-123" not in cmdline and b"run" in cmdline
     finally:
