@@ -7,7 +7,7 @@ The public face, all the gateway uses:
   `{"custom": {"handoff": payload}}` (bot/desk/intake.py);
 - `HANDLER_GROUP`: the handler group of the desk (before the gateway's).
 
-Inside, each module has one job and the imports go one way (tests/bot/test_imports.py):
+Inside, each module has one job and the imports go one way (tests/test_import_cycles.py):
 models (tables, status changes) <- outbox (queue, delivery) <- cases (requests, queries, deletion) <-
 texts, cards <- core (state, checks, the counsellor-command decorator, how the desk speaks) <-
 closing, relay, appointments, intake <- commands <- this module.
@@ -18,7 +18,7 @@ import logging
 from typing import Any, Optional
 
 from sqlalchemy.orm import Session, sessionmaker
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.db import make_engine, session_factory, utcnow
 from bot.desk import appointments, relay
@@ -71,10 +71,20 @@ def register(application: Application, settings: Any, *, sessions: Optional[sess
     d._kick = kick
     application.bot_data["desk"] = d
 
-    application.add_handler(CallbackQueryHandler(case_button, pattern=f"^{CASE_BUTTON}"), group=HANDLER_GROUP)
-    application.add_handler(CommandHandler("cases", cases_command, filters=desk_chats(config)), group=HANDLER_GROUP)
-    relay.add_handlers(application, HANDLER_GROUP)
-    appointments.add_handlers(application, HANDLER_GROUP)
+    desk_only = desk_chats(config)
+    messages = ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED
+    for handler in (
+        CallbackQueryHandler(case_button, pattern=f"^{CASE_BUTTON}"),
+        CommandHandler("cases", cases_command, filters=desk_only),
+        CommandHandler("reply", relay.reply_command, filters=desk_only),
+        CommandHandler("end", relay.end_command),  # counsellors in the desk, and a person in their chat
+        MessageHandler(filters.Chat(chat_id=config.group_chat_id) & filters.REPLY & messages, relay.group_reply),
+        MessageHandler(filters.ChatType.PRIVATE & messages, relay.person_message),
+        CommandHandler("propose", appointments.propose_command, filters=desk_only),
+        CommandHandler("cancelappt", appointments.cancel_command, filters=desk_only),
+        CallbackQueryHandler(appointments.appointment_button, pattern=f"^{appointments.APPOINTMENT_BUTTON}"),
+    ):
+        application.add_handler(handler, group=HANDLER_GROUP)
 
     async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
         # in a task: a long outage must not hold up the scheduler (it would skip and warn); the kick also

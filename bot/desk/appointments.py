@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.desk.closing import case_appointments
 from bot.desk.core import (
@@ -26,7 +26,6 @@ from bot.desk.core import (
     button_data,
     case_number,
     counsellor_command,
-    desk_chats,
     desk_of,
     notify_group,
     refresh_card,
@@ -209,7 +208,7 @@ async def appointment_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     """The person's slot, "other times" or cancel button."""
     d = desk_of(context)
     query = update.callback_query
-    parsed = button_data(query.data, "appt:")
+    parsed = button_data(query.data, APPOINTMENT_BUTTON)
     appointment_id, choice = parsed if parsed is not None else (None, "")
     done = False
     language = None
@@ -234,9 +233,3 @@ async def appointment_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     d.kick()
     raise ApplicationHandlerStop
 
-
-def add_handlers(application: Application, group: int) -> None:
-    config: DeskConfig = application.bot_data["desk"].config
-    application.add_handler(CommandHandler("propose", propose_command, filters=desk_chats(config)), group=group)
-    application.add_handler(CommandHandler("cancelappt", cancel_command, filters=desk_chats(config)), group=group)
-    application.add_handler(CallbackQueryHandler(appointment_button, pattern=r"^appt:"), group=group)

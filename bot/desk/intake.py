@@ -92,7 +92,7 @@ def report_failure(sessions: sessionmaker[Session], config: DeskConfig) -> Calla
 
 
 def annotate_redelivery(config: DeskConfig) -> Callable[[Outbox, str], str]:
-    """Marks a message to the group that is sent again after a crash (see bot/outbox.py)."""
+    """Marks a message to the group that is sent again after a crash (see bot/desk/outbox.py)."""
     def annotate(row: Outbox, text: str) -> str:
         return f"{desk('redelivered')}\n\n{text}" if row.chat_id == config.group_chat_id else text
 

@@ -12,7 +12,7 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.db import utcnow
 from bot.desk import cases
@@ -20,7 +20,6 @@ from bot.desk.core import (
     Command,
     DeskConfig,
     counsellor_command,
-    desk_chats,
     desk_of,
     done,
     in_desk,
@@ -47,10 +46,9 @@ def take(session: Session, config: DeskConfig, case: Case, counsellor_id: int, c
 
 def to_person(session: Session, config: DeskConfig, case: Case, text: str) -> Optional[str]:
     """Relay a counsellor's text; returns a notice for the counsellor when it cannot be relayed."""
-    if not case.is_open:
-        return desk("case_is_closed", number=case.number)
-    if not case.relay_open:
-        return desk("not_taken", number=case.number)
+    refused = _not_relaying(case)
+    if refused:
+        return refused
     tell_person(session, case, RELAY, say("relay_frame", case.language, text=text))
     return None
 
@@ -58,13 +56,21 @@ def to_person(session: Session, config: DeskConfig, case: Case, text: str) -> Op
 def media_to_person(session: Session, config: DeskConfig, case: Case, from_chat_id: int,
                     message_id: int) -> Optional[str]:
     """Relay a counsellor's photo, document or voice note (copied: the counsellor's account is not shown)."""
+    refused = _not_relaying(case)
+    if refused:
+        return refused
+    tell_person(session, case, RELAY, say("relay_media_frame", case.language))
+    enqueue(session, RELAY, case.chat_id, {"copy": {"chat_id": from_chat_id, "message_id": message_id}},
+            case_number=case.number)
+    return None
+
+
+def _not_relaying(case: Case) -> Optional[str]:
+    """Why nothing can be relayed to the person of this case now (closed, or nobody took it), or None."""
     if not case.is_open:
         return desk("case_is_closed", number=case.number)
     if not case.relay_open:
         return desk("not_taken", number=case.number)
-    tell_person(session, case, RELAY, say("relay_media_frame", case.language))
-    enqueue(session, RELAY, case.chat_id, {"copy": {"chat_id": from_chat_id, "message_id": message_id}},
-                  case_number=case.number)
     return None
 
 
@@ -76,8 +82,8 @@ def media_from_person(session: Session, config: DeskConfig, chat_id: int, messag
     notify_group(session, config, case.number, desk("person_sends", number=case.number))
     reply_to = cases.card_message_id(session, case.number)
     enqueue(session, RELAY, config.group_chat_id,
-                  {"copy": {"chat_id": chat_id, "message_id": message_id}, **({"reply_to": reply_to} if reply_to else {})},
-                  case_number=case.number)
+            {"copy": {"chat_id": chat_id, "message_id": message_id}, **({"reply_to": reply_to} if reply_to else {})},
+            case_number=case.number)
     return True
 
 
@@ -186,12 +192,3 @@ async def person_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     d.kick()
     raise ApplicationHandlerStop
 
-
-def add_handlers(application: Application, group: int) -> None:
-    config: DeskConfig = application.bot_data["desk"].config
-    application.add_handler(CommandHandler("reply", reply_command, filters=desk_chats(config)), group=group)
-    application.add_handler(CommandHandler("end", end_command), group=group)
-    messages = ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED
-    application.add_handler(MessageHandler(filters.Chat(chat_id=config.group_chat_id) & filters.REPLY & messages,
-                                           group_reply), group=group)
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & messages, person_message), group=group)

@@ -27,7 +27,7 @@ def test_erase_person_deletes_tracker_events_gateway_rows_and_registered_records
     assert not store.holds("p1") and "p1" not in cases and "p2" in cases
 
 
-def test_each_application_has_its_own_steps(tracker_url, tmp_path):
+def test_each_application_has_its_own_steps():
     """Registries live on the application: a second one (a test, a restart in-process) sees none of the first."""
     from telegram.ext import Application
 
