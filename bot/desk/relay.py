@@ -146,12 +146,14 @@ def reply_command(command: Command) -> Optional[str]:
 @counsellor_command()
 def end_for_counsellor(command: Command) -> Optional[str]:
     """/end <case>, or /end as a reply to a message of the case, in the desk: the case's relay ends."""
-    case = command.case() if command.number is not None else _replied_case(command.session, command.config,
-                                                                          command.update)
+    if command.number is not None:
+        case = command.case()
+    else:
+        case = _replied_case(command.session, command.config, command.update)
     if case is None:
         return desk("usage_end")
-    return None if end(command.session, command.config, case, command.counsellor) else desk("not_taken",
-                                                                                         number=case.number)
+    ended = end(command.session, command.config, case, command.counsellor)
+    return None if ended else desk("not_taken", number=case.number)
 
 
 async def end_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
