@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -107,3 +108,17 @@ def test_answers_fit_one_telegram_message():
     for path, name, variations in all_responses():
         for language, text in variations_by_language(variations).items():
             assert len(text.format_map(dict(template_values(language), as_of="x" * 20))) <= 4096, name
+
+
+def test_every_language_choice_offers_every_language():
+    offered = set(language_codes())
+    choices = 0
+    for _, name, variations in all_responses():
+        for variation in variations:
+            payloads = [b.get("payload", "") for b in variation.get("buttons") or []]
+            codes = {m.group(1) for p in payloads if p.startswith("/choose_language")
+                     for m in [re.search(r'"language":\s*"(\w+)"', p)] if m}
+            if codes:
+                choices += 1
+                assert codes == offered, (name, sorted(offered - codes))
+    assert choices >= len(offered)
