@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from wegweiser.content import Language, default_language, load_languages
 
@@ -30,8 +30,8 @@ MIN_CONFIDENCE = 0.6
 def script_of(char: str) -> Optional[str]:
     if not char.isalpha():
         return None
-    name = unicodedata.name(char, "")
-    return _SCRIPT_PREFIXES.get(name.split(" ", 1)[0])
+    prefix = unicodedata.name(char, "").split(" ", 1)[0]
+    return _SCRIPT_PREFIXES.get(prefix, prefix or None)  # other scripts by their Unicode name ("ETHIOPIC")
 
 
 def dominant_script(text: str) -> Tuple[Optional[str], int]:
@@ -114,14 +114,31 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
         return Detection(marked[0], 1.0)
     words = [w for w in _WORD.findall(text) if any(c.isalpha() for c in w)]
     if letters < MIN_LETTERS or not any(len(w) >= MIN_LETTERS for w in words):
-        return None
+        # "Да", "Не": too short to weigh; the one language of the script that needs no letters of its own
+        plain = [lang.code for lang in offered if lang.code in candidates and not lang.unmarked_confidence]
+        return Detection(plain[0], 1.0) if len(plain) == 1 else None
     values = _lingua(frozenset(candidates)).compute_language_confidence_values(text)
-    if not values:
+    kept = _without_unmarked(
+        [(value.language.iso_code_639_1.name.lower(), float(value.value)) for value in values],
+        {lang.code: lang.unmarked_confidence for lang in offered}, set(marked))
+    total = sum(value for _, value in kept)
+    if not kept or total <= 0:
         return None
-    best = values[0]
-    if best.value < MIN_CONFIDENCE:
+    code, value = kept[0]
+    if value / total < MIN_CONFIDENCE:
         return None
-    return Detection(best.language.iso_code_639_1.name.lower(), float(best.value))
+    return Detection(code, value / total)
+
+
+def _without_unmarked(values: List[Tuple[str, float]], needed: Mapping[str, float],
+                      marked: Set[str]) -> List[Tuple[str, float]]:
+    """lingua's (language, confidence) list without the languages that lack their own letters in the text
+    and fall short of the confidence they need then (languages.yml `unmarked_confidence`): "здравствуй"
+    is Russian rather than Macedonian without ѓ ќ ѕ ј љ њ џ, unaccented romanised Persian is not
+    Albanian. The others keep their shares, so among the languages offered before the new ones the
+    decision is the one taken before (a share of the remaining confidence)."""
+    return [(code, value) for code, value in values
+            if code in marked or not needed.get(code) or value >= needed[code]]
 
 
 def requested_language(text: str, languages: Iterable[Language] | None = None) -> Optional[str]:
