@@ -93,6 +93,23 @@ def telling_language(text: str, candidates: Iterable[str]) -> Optional[str]:
     return ranked[0][0]
 
 
+def romanised_language(text: str, languages: Iterable[Language]) -> Optional[str]:
+    """For a longer message in Latin letters: a language of another script typed in Latin letters
+    ("minda saqartveloshi dabruneba, ramdeni puli", "kolku pari dobivam za patot"), when at least two of
+    its words, a third of the message or more, are its telling words and no other such language has as many."""
+    _, index = _telling_words()
+    romanised = {lang.code for lang in languages if lang.script != "Latn"}
+    words = [w for w in _WORD.findall(unicodedata.normalize("NFC", text.lower())) if not w.isdigit()]
+    votes = Counter(code for word in words for code in index.get(word, frozenset()) & romanised
+                    if len(index[word]) == 1)
+    ranked = votes.most_common(2)
+    if not ranked or ranked[0][1] < 2 or ranked[0][1] * 3 < len(words):
+        return None
+    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
 def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[Detection]:
     """The language of `text` when the text carries enough evidence, else None."""
     if not text or text.lstrip().startswith("/"):
@@ -105,6 +122,10 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
     told = telling_language(text, [lang.code for lang in offered])
     if told:  # "hi", "privet", "salam khubi": a few words that belong to one language
         return Detection(told, 1.0)
+    if script == "Latn":
+        romanised = romanised_language(text, offered)
+        if romanised:
+            return Detection(romanised, 1.0)
     if len(candidates) == 1:
         return Detection(candidates[0], 1.0)
     text = "".join(c if script_of(c) in (script, None) else " " for c in text)  # only that script's words

@@ -20,13 +20,15 @@ from functools import lru_cache
 from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from wegweiser.content import Language, load_languages, read_yaml
-from wegweiser.language import dominant_script, telling_language
+from wegweiser.language import dominant_script, romanised_language, script_of, telling_language
 from wegweiser.paths import content_dir
 
 #: the code for "a language nobody can name" (a script no offered language uses, unknown to lingua)
 UNKNOWN = "und"
 #: lingua's relative confidence needed to call a message foreign
-MIN_CONFIDENCE = 0.75
+MIN_CONFIDENCE = 0.95
+#: the high-accuracy detector's confidence that confirms the guess (against the offered languages)
+CONFIRM_CONFIDENCE = 0.9
 #: a message needs this many words of three letters or more before lingua is asked
 MIN_WORDS = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -101,12 +103,36 @@ def foreign_language(text: str, languages: Tuple[Language, ...] | None = None) -
     by_words = _by_words(words)
     if by_words and by_words not in codes:
         return by_words
-    if telling_language(text, codes):
-        return None  # "hola", "faleminderit", "hi": a word of an offered language
+    if telling_language(text, codes) or romanised_language(text, offered):
+        return None  # "hola", "faleminderit", "hochu pogovorit s chelovekom": words of an offered language
     if sum(1 for w in words if len(w) >= 3) < MIN_WORDS:
         return None
-    guess = _lingua_guess(text, codes, MIN_CONFIDENCE)
-    return guess if guess not in codes else None
+    own_script = "".join(c if script_of(c) in (script, None) else " " for c in text)  # as language.detect
+    guess = _lingua_guess(own_script, codes, MIN_CONFIDENCE)
+    if guess is None or guess in codes:
+        return None
+    needed = (load_other_languages().get("needs_letters") or {}).get(guess)
+    if needed and not any(c in needed for c in own):
+        return None
+    same_script = frozenset(language.code for language in offered if language.script == script)
+    return guess if _confirmed(own_script, guess, same_script) else None
+
+
+@lru_cache(maxsize=None)
+def _precise_lingua(codes: FrozenSet[str]):  # type: ignore[no-untyped-def]
+    """lingua in its high-accuracy mode, its models loaded on first use (lingua shares them between
+    detectors, so only the foreign language's models are new)."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*[getattr(IsoCode639_1, c.upper()) for c in sorted(codes)]).build()
+
+
+def _confirmed(text: str, guess: str, same_script: FrozenSet[str]) -> bool:
+    """The trigram guess checked by lingua's high-accuracy mode against the offered languages of the
+    script: English with a French word ("how do I get a laissez-passer") stays English."""
+    values = _precise_lingua(same_script | {guess}).compute_language_confidence_values(text)
+    return bool(values) and values[0].language.iso_code_639_1.name.lower() == guess and \
+        values[0].value >= CONFIRM_CONFIDENCE
 
 
 def _lingua_guess(text: str, offered: FrozenSet[str], min_confidence: float) -> Optional[str]:
@@ -122,3 +148,17 @@ def answer(code: Optional[str]) -> Tuple[str, str]:
     texts = data["texts"]
     entry = texts.get(code or "") or texts[data["fallback"]]
     return entry["text"], entry["button"]
+
+
+def reply(code: Optional[str]) -> Tuple[str, List[Dict[str, str]]]:
+    """The filled-in answer for a message in `code`, and its buttons: a counsellor, then each language."""
+    from wegweiser.content import load_safety
+
+    text, button = answer(code)
+    offered = load_languages()
+    values = {"languages": ", ".join(language.native for language in offered),
+              "emergency_number": str(load_safety()["numbers"]["emergency_number"])}
+    buttons = [{"title": button, "payload": "/request_human"}] + [
+        {"title": language.native, "payload": f'/choose_language{{"language":"{language.code}"}}'}
+        for language in offered]
+    return text.format_map(values), buttons
