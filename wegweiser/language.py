@@ -245,5 +245,9 @@ def best_guess(text: str) -> Optional[str]:
     detection = detect(text)
     if detection:
         return detection.language
-    guess = _lingua(frozenset(lang.code for lang in load_languages())).detect_language_of(text)
-    return guess.iso_code_639_1.name.lower() if guess else None
+    offered = load_languages()
+    values = _lingua(frozenset(lang.code for lang in offered)).compute_language_confidence_values(text)
+    marked = {lang.code for lang in offered if lang.letters and any(c in lang.letters for c in text.lower())}
+    kept = _without_unmarked([(v.language.iso_code_639_1.name.lower(), float(v.value)) for v in values],
+                             {lang.code: lang.unmarked_confidence for lang in offered}, marked)
+    return kept[0][0] if kept else None

@@ -151,3 +151,11 @@ def test_six_languages_decide_as_before_on_their_training_data():
     latin = [text for _, text in examples if dominant_script(text)[0] == "Latn"]
     new = [text for text in latin if (detect(text) or Detection("", 0)).language in ("es", "sq")]
     assert len(new) <= len(latin) / 500, new[:20]
+
+
+@pytest.mark.parametrize("text", ["pool ro koja midan", "bazgasht-e davtalabane yani chi", "kosova", "jep"])
+def test_the_labelling_guess_needs_the_new_languages_letters_or_strong_confidence(text):
+    """best_guess labels held-out messages by language: romanised Persian is not Albanian."""
+    from wegweiser.language import best_guess
+
+    assert best_guess(text) not in ("es", "sq", "mk")
