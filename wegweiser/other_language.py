@@ -59,10 +59,15 @@ def lingua_codes(offered: FrozenSet[str]) -> FrozenSet[str]:
     return offered | (named - frozenset(data.get("letters_only") or []))
 
 
-def _by_letters(text: str) -> Optional[str]:
+def _by_letters(text: str, words: int) -> Optional[str]:
+    """The language whose own letters the text has: twice at least, unless the message is a word or two
+    (a Ukrainian place name in a Russian sentence, "в Київ", is one letter)."""
     found = Counter(code for char in text for code, letters in (load_other_languages().get("letters") or {}).items()
                     if char in letters)
-    return found.most_common(1)[0][0] if found else None
+    if not found:
+        return None
+    code, count = found.most_common(1)[0]
+    return code if count >= 2 or words <= 2 else None
 
 
 @lru_cache(maxsize=None)
@@ -93,7 +98,7 @@ def foreign_language(text: str, languages: Tuple[Language, ...] | None = None) -
     if script is None:
         return None
     own = "".join(c for c in lowered if c.isalpha())
-    by_letters = _by_letters(own)
+    by_letters = _by_letters(own, len(words))
     if by_letters and by_letters not in codes:
         return by_letters
     if script not in {language.script for language in offered}:

@@ -86,3 +86,8 @@ def test_letters_used_to_recognise_languages_are_not_letters_of_offered_ones():
     for code, letters in (load_other_languages().get("letters") or {}).items():
         assert not set(letters) & set(offered_letters), code
         assert re.fullmatch(r"\w+", letters), code
+
+
+def test_one_letter_of_another_language_in_a_longer_message_is_not_enough():
+    assert foreign_language("Хочу вернуться домой в Київ") is None  # Russian with a Ukrainian place name
+    assert foreign_language("Дякую, їду") == "uk"  # a word or two: one letter is enough
