@@ -83,6 +83,13 @@ def _centre() -> Any:
     return load_centre()
 
 
+def contact_values(language: str) -> Dict[str, str]:
+    """The centre's name, phone and e-mail as the answers show them ("not available yet" when empty)."""
+    from wegweiser.render import _centre_values  # the answers' own rendering, loaded on use like the facts
+
+    return dict(_centre_values(language))
+
+
 def centre_values() -> Dict[str, str]:
     centre = _centre()
     return {"centre_name": centre.name, "centre_address": centre.address.value or ""}
