@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 
 TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) $(SPACY_DIR)/.stamp
 
-.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review report handbook bench-report sample bench-load
+.PHONY: help setup train validate test test-unit test-stories test-nlu serve run bench clean new-faq evaluate reload rollback review report handbook bench-report sample bench-load bench-languages
 help:
 	@echo "make run    - chat with the assistant (terminal, or Telegram when TELEGRAM_TOKEN is set)"
 	@echo "make serve  - Rasa on 127.0.0.1:5005 (REST channel) + action server on 127.0.0.1:5055"
@@ -23,6 +23,7 @@ help:
 	@echo "make train  - retrain when the training data changed"
 	@echo "make validate - check training data, responses and programme data"
 	@echo "make bench  - NLU accuracy vs baselines, training, load, memory, REST and gateway latency (1 h 40 min-2 h 10 min on 2 idle cores, mostly the rasa init baseline; RASA_INIT_EPOCHS=20 make bench: ~30 min)"
+	@echo "make bench-languages - what the languages cost: training, model size, memory, parse latency (~3 min); ROOT=<checkout> LABEL=before, BEFORE=<json> compares (20 % bound)"
 	@echo "make bench-load - throughput under load only: default and scale-out settings vs a rasa init bot (~10 min; needs PostgreSQL and Redis on 127.0.0.1)"
 	@echo "make new-faq NAME=topic [GROUP=money] - scaffold a new FAQ (examples + answers, all languages)"
 	@echo "make evaluate - held-out report (results/evaluation/report.md), compared with the previous model"
@@ -112,6 +113,10 @@ run: setup $(MODEL)
 
 bench: setup $(MODEL)
 	$(RASA_PY) bench/run.py
+
+# training time, model size, memory and parse latency of a checkout (issue 21: ten languages vs six)
+bench-languages: setup
+	$(RASA_PY) bench/languages.py $(if $(ROOT),--root $(ROOT)) $(if $(LABEL),--label $(LABEL)) $(if $(BEFORE),--before $(BEFORE))
 
 # the load part of make bench alone (~10 min): this project default / scale-out vs a rasa init bot
 bench-load: setup $(MODEL)

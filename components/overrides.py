@@ -4,6 +4,9 @@
   emergency; every language) is classified `crisis`, whatever the classifiers thought, so emergency
   numbers come first and never an FAQ guess. Terms are read when the model is loaded: editing them
   needs no retraining.
+- OtherLanguageGuard: a message clearly in a language the assistant does not speak (wegweiser/
+  other_language.py) is classified `other_language`, with the language's code as `other_language` in the
+  parse data, so it gets the languages on offer and a counsellor, never another question's answer.
 - TopicPayloads: the clarification buttons send `/faq/<topic>`; this turns such a payload into the
   retrieval intent and response-selector result that Rasa's `utter_faq` expects.
 """
@@ -18,6 +21,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
+from wegweiser.other_language import foreign_language
 from wegweiser.safety import CrisisTerms  # noqa: F401 (the matcher lives beside its content)
 
 CRISIS_INTENT = "crisis"
@@ -101,6 +105,33 @@ class UncoveredGuard(GraphComponent):
             if not text.startswith("/") and uncovered_wins(message.get("intent_ranking") or [], intent,
                                                            self._min_share):
                 _set_intent(message, UNCOVERED_INTENT)
+        return messages
+
+
+OTHER_LANGUAGE_INTENT = "other_language"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class OtherLanguageGuard(GraphComponent):
+    """A message in a language the assistant does not speak gets `other_language` (before CrisisGuard in
+    the pipeline, so crisis terms still win)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "OtherLanguageGuard":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            code = foreign_language(message.get("text") or "")
+            if code:
+                _set_intent(message, OTHER_LANGUAGE_INTENT)
+                message.set(OTHER_LANGUAGE_INTENT, code, add_to_output=True)
         return messages
 
 

@@ -17,8 +17,10 @@ from components.lemmas import LemmaTable
 from wegweiser.content import load_languages
 
 
-def build(code: str, out: Path, lemmas: bool = True) -> str:
-    nlp = spacy.blank(code)
+def build(code: str, out: Path, lemmas: bool = True, pipeline: str = "") -> str:
+    """Builds `out/code` from spaCy's blank `pipeline` (default: the language's own, `code`)."""
+    pipeline = pipeline or code
+    nlp = spacy.blank(pipeline)
     note = "tokenizer only (no lemma table in spacy-lookups-data)" if lemmas else "tokenizer only (stems)"
     try:
         if not lemmas:
@@ -29,10 +31,13 @@ def build(code: str, out: Path, lemmas: bool = True) -> str:
         note = f"tokenizer + lookup lemmas ({len(table):,} words)"
     except (ValueError, OSError):  # E955: no lookup table for this language
         table = None
+    if pipeline != code:
+        note = f"spaCy's `{pipeline}` tokenizer (spaCy has no `{code}`), no lemma table"
+        table = None
     target = out / code
     if target.exists():
         shutil.rmtree(target)
-    spacy.blank(code).to_disk(target)
+    spacy.blank(pipeline).to_disk(target)
     if table is not None:
         table.save(target)
     return note
@@ -44,7 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for language in load_languages():
-        print(f"spaCy {language.code}: {build(language.code, args.out, language.word_forms == 'lemmas')}")
+        print(f"spaCy {language.code}: {build(language.code, args.out, language.word_forms == 'lemmas', language.spacy_code)}")
 
 
 if __name__ == "__main__":

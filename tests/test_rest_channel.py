@@ -47,6 +47,18 @@ def test_first_question_is_answered_in_its_language_with_intro(rasa_chat, text, 
     assert any("/choose_language" in b["payload"] for b in replies[-1].get("buttons") or [])
 
 
+@pytest.mark.parametrize("text, start", [
+    ("Скільки грошей я отримаю на дорогу додому?", "Вибачте"),
+    ("Bonjour, je voudrais rentrer en Guinée, qui paie le billet d'avion?", "Désolé"),
+    ("ናብ ሃገረይ ክምለስ እደሊ እየ፣ ቲኬት መን ይኸፍል?", "Sorry, I cannot answer in your language yet."),
+])
+def test_a_language_not_offered_gets_the_languages_and_a_counsellor_not_an_answer(rasa_chat, text, start):
+    replies = rasa_chat.send(text)
+    assert len(replies) == 1 and replies[0]["text"].startswith(start), replies
+    payloads = [b["payload"] for b in replies[0].get("buttons") or []]
+    assert payloads[0] == "/request_human" and '/choose_language{"language":"ru"}' in payloads
+
+
 def test_answer_with_programme_facts_has_numbers_from_data_and_a_date(rasa_chat):
     replies = rasa_chat.send("Wie viel Reisebeihilfe bekommt ein Erwachsener?")
     joined = " ".join(texts(replies))

@@ -307,6 +307,24 @@ def run_all(max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     problems += check_lookup_texts()
     problems += check_handoff_texts()
     problems += check_training_examples()
+    problems += check_text_parity()
+    return problems
+
+
+def check_text_parity(paths: Optional[List[Path]] = None, folder: Optional[Path] = None) -> List[Problem]:
+    """Every language's text has German's {placeholders} and numbers (wegweiser/text_parity.py): each
+    response's variations, and every per-language text in content/."""
+    from wegweiser.text_parity import content_differences, differences
+
+    problems: List[Problem] = []
+    for path in paths if paths is not None else response_files():
+        for name, variations in (read_yaml(path).get("responses") or {}).items():
+            for difference in differences(variations_by_language(variations)):
+                problems.append(Problem(_rel(path), f"{name} {difference} — say what the German variation says",
+                                        line=line_of(path, ("responses", name))))
+    for path, where, difference in content_differences(folder or content_dir()):
+        problems.append(Problem(_rel(path), f"{'.'.join(where)} {difference} — say what the German text says",
+                                line=line_of(path, where)))
     return problems
 
 

@@ -28,6 +28,15 @@ class Language:
     letters: str = ""
     #: how word forms are joined for the classifier: spaCy's lookup lemmas ("lemmas") or Snowball stems
     word_forms: str = "lemmas"
+    #: the blank spaCy pipeline to tokenize with: the language's own, or spaCy's multi-language `xx` where
+    #: spaCy has none (Georgian)
+    spacy: str = ""
+    #: lingua's confidence needed when none of `letters` is in the text (0: the usual rule)
+    unmarked_confidence: float = 0.0
+
+    @property
+    def spacy_code(self) -> str:
+        return self.spacy or self.code
 
 
 @lru_cache(maxsize=None)
@@ -41,6 +50,8 @@ def load_languages() -> Tuple[Language, ...]:
             names=tuple(str(name).lower() for name in item.get("names", [])),
             letters=str(item.get("letters", "")),
             word_forms=str(item.get("word_forms", "lemmas")),
+            spacy=str(item.get("spacy", "")),
+            unmarked_confidence=float(item.get("unmarked_confidence", 0.0)),
         )
         for item in data["languages"]
     )

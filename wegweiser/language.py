@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from wegweiser.content import Language, default_language, load_languages
 
@@ -30,8 +30,8 @@ MIN_CONFIDENCE = 0.6
 def script_of(char: str) -> Optional[str]:
     if not char.isalpha():
         return None
-    name = unicodedata.name(char, "")
-    return _SCRIPT_PREFIXES.get(name.split(" ", 1)[0])
+    prefix = unicodedata.name(char, "").split(" ", 1)[0]
+    return _SCRIPT_PREFIXES.get(prefix, prefix or None)  # other scripts by their Unicode name ("ETHIOPIC")
 
 
 def dominant_script(text: str) -> Tuple[Optional[str], int]:
@@ -93,6 +93,23 @@ def telling_language(text: str, candidates: Iterable[str]) -> Optional[str]:
     return ranked[0][0]
 
 
+def romanised_language(text: str, languages: Iterable[Language]) -> Optional[str]:
+    """For a longer message in Latin letters: a language of another script typed in Latin letters
+    ("minda saqartveloshi dabruneba, ramdeni puli", "kolku pari dobivam za patot"), when at least two of
+    its words, a third of the message or more, are its telling words and no other such language has as many."""
+    _, index = _telling_words()
+    romanised = {lang.code for lang in languages if lang.script != "Latn"}
+    words = [w for w in _WORD.findall(unicodedata.normalize("NFC", text.lower())) if not w.isdigit()]
+    votes = Counter(code for word in words for code in index.get(word, frozenset()) & romanised
+                    if len(index[word]) == 1)
+    ranked = votes.most_common(2)
+    if not ranked or ranked[0][1] < 2 or ranked[0][1] * 3 < len(words):
+        return None
+    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
 def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[Detection]:
     """The language of `text` when the text carries enough evidence, else None."""
     if not text or text.lstrip().startswith("/"):
@@ -105,6 +122,10 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
     told = telling_language(text, [lang.code for lang in offered])
     if told:  # "hi", "privet", "salam khubi": a few words that belong to one language
         return Detection(told, 1.0)
+    if script == "Latn":
+        romanised = romanised_language(text, offered)
+        if romanised:
+            return Detection(romanised, 1.0)
     if len(candidates) == 1:
         return Detection(candidates[0], 1.0)
     text = "".join(c if script_of(c) in (script, None) else " " for c in text)  # only that script's words
@@ -114,14 +135,31 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
         return Detection(marked[0], 1.0)
     words = [w for w in _WORD.findall(text) if any(c.isalpha() for c in w)]
     if letters < MIN_LETTERS or not any(len(w) >= MIN_LETTERS for w in words):
-        return None
+        # "Да", "Не": too short to weigh; the one language of the script that needs no letters of its own
+        plain = [lang.code for lang in offered if lang.code in candidates and not lang.unmarked_confidence]
+        return Detection(plain[0], 1.0) if len(plain) == 1 else None
     values = _lingua(frozenset(candidates)).compute_language_confidence_values(text)
-    if not values:
+    kept = _without_unmarked(
+        [(value.language.iso_code_639_1.name.lower(), float(value.value)) for value in values],
+        {lang.code: lang.unmarked_confidence for lang in offered}, set(marked))
+    total = sum(value for _, value in kept)
+    if not kept or total <= 0:
         return None
-    best = values[0]
-    if best.value < MIN_CONFIDENCE:
+    code, value = kept[0]
+    if value / total < MIN_CONFIDENCE:
         return None
-    return Detection(best.language.iso_code_639_1.name.lower(), float(best.value))
+    return Detection(code, value / total)
+
+
+def _without_unmarked(values: List[Tuple[str, float]], needed: Mapping[str, float],
+                      marked: Set[str]) -> List[Tuple[str, float]]:
+    """lingua's (language, confidence) list without the languages that lack their own letters in the text
+    and fall short of the confidence they need then (languages.yml `unmarked_confidence`): "здравствуй"
+    is Russian rather than Macedonian without ѓ ќ ѕ ј љ њ џ, unaccented romanised Persian is not
+    Albanian. The others keep their shares, so among the languages offered before the new ones the
+    decision is the one taken before (a share of the remaining confidence)."""
+    return [(code, value) for code, value in values
+            if code in marked or not needed.get(code) or value >= needed[code]]
 
 
 def requested_language(text: str, languages: Iterable[Language] | None = None) -> Optional[str]:
@@ -207,5 +245,9 @@ def best_guess(text: str) -> Optional[str]:
     detection = detect(text)
     if detection:
         return detection.language
-    guess = _lingua(frozenset(lang.code for lang in load_languages())).detect_language_of(text)
-    return guess.iso_code_639_1.name.lower() if guess else None
+    offered = load_languages()
+    values = _lingua(frozenset(lang.code for lang in offered)).compute_language_confidence_values(text)
+    marked = {lang.code for lang in offered if lang.letters and any(c in lang.letters for c in text.lower())}
+    kept = _without_unmarked([(v.language.iso_code_639_1.name.lower(), float(v.value)) for v in values],
+                             {lang.code: lang.unmarked_confidence for lang in offered}, marked)
+    return kept[0][0] if kept else None

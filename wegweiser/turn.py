@@ -48,7 +48,7 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
         slots.get("language"),
         bool(slots.get("language_locked")),
         explicit=None if slots.get("requested_slot") in NOT_A_SWITCH else explicit_language(latest_message),
-        detected=detect(text),
+        detected=None if in_other_language(latest_message) else detect(text),
         hint=normalise_hint(metadata.get("language_code") or metadata.get("language")),
         text=text,
     )
@@ -56,6 +56,12 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
     wanted["violence_line"] = violence_line(text, state.language)
     wanted["personal_lead"] = lead_for_message(faq_topic(latest_message), text, state.language, slots)
     return {name: value for name, value in wanted.items() if _changed(slots.get(name), value)}
+
+
+def in_other_language(latest_message: Mapping[str, Any]) -> bool:
+    """Whether the message is in a language the assistant does not speak (components.overrides
+    .OtherLanguageGuard): its words then say nothing about the answer language (Ukrainian is not Russian)."""
+    return bool(latest_message.get("other_language"))
 
 
 def _changed(old: Any, new: Any) -> bool:

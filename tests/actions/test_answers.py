@@ -87,3 +87,24 @@ def test_every_not_understood_reply_names_the_emergency_number(dispatcher):
                                    slots={"language": language}, events=events)
             asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
             assert number in dispatcher.messages[0]["text"], (language, events)
+
+
+def test_other_language_gets_the_languages_on_offer_and_a_counsellor(dispatcher):
+    from actions.other_language import ActionOtherLanguage
+
+    tracker = make_tracker("Ile pieniędzy dostanę na podróż do domu?", intent="other_language",
+                           slots={"language": "de"})
+    tracker.latest_message["other_language"] = "pl"
+    asyncio.run(ActionOtherLanguage().run(dispatcher, tracker, {}))
+    (sent,) = dispatcher.messages
+    assert sent["text"].startswith("Przepraszam") and "Македонски" in sent["text"]
+    assert sent["buttons"][0]["payload"] == "/request_human"
+
+
+def test_other_language_without_a_text_gets_english(dispatcher):
+    from actions.other_language import ActionOtherLanguage
+
+    tracker = make_tracker("ናብ ሃገረይ ክምለስ እደሊ", intent="other_language", slots={"language": "de"})
+    tracker.latest_message["other_language"] = "und"
+    asyncio.run(ActionOtherLanguage().run(dispatcher, tracker, {}))
+    assert dispatcher.messages[0]["text"].startswith("Sorry, I cannot answer in your language yet.")

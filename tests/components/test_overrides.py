@@ -159,3 +159,36 @@ def test_crisis_terms_catch_unseen_wordings_in_the_new_languages(text):
 @pytest.mark.parametrize("text", [t for texts in _new_language_crises()["not_crisis"].values() for t in texts])
 def test_everyday_uses_in_the_new_languages_are_not_crises(text):
     assert not CrisisTerms.from_content().match(text), text
+
+
+def test_a_language_not_offered_becomes_other_language_with_its_code():
+    from components.overrides import OtherLanguageGuard
+
+    msg = message("Скільки грошей я отримаю на дорогу додому?")
+    OtherLanguageGuard().process([msg])
+    assert msg.get("intent")["name"] == "other_language"
+    assert msg.get("other_language") == "uk"
+    assert "other_language" in msg.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize("text", ["Wie viel Geld bekomme ich?", "¿Quién paga el billete de avión?",
+                                  "Колку пари ќе добијам за патот?", "ვინ იხდის ავიაბილეთს?"])
+def test_offered_languages_keep_the_classifiers_intent(text):
+    from components.overrides import OtherLanguageGuard
+
+    msg = message(text)
+    OtherLanguageGuard().process([msg])
+    assert msg.get("intent")["name"] == "faq" and msg.get("other_language") is None
+
+
+def test_crisis_wins_over_other_language_in_the_pipeline_order():
+    from components.overrides import OtherLanguageGuard
+    from wegweiser.paths import PROJECT_ROOT
+    from wegweiser.content import read_yaml
+
+    names = [step["name"].rsplit(".", 1)[-1] for step in read_yaml(PROJECT_ROOT / "config.yml")["pipeline"]]
+    assert names.index("OtherLanguageGuard") < names.index("CrisisGuard")
+    msg = message("Скільки грошей, I want to kill myself")
+    OtherLanguageGuard().process([msg])
+    CrisisGuard().process([msg])
+    assert msg.get("intent")["name"] == "crisis"

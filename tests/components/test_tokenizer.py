@@ -39,3 +39,11 @@ def test_offsets_point_into_the_text(tokenizer):
     text = "Wer zahlt das Ticket?"
     for token in tokenizer.tokenize(Message({"text": text}), "text"):
         assert text[token.start:token.end] == token.text
+
+
+def test_georgian_is_tokenized_with_the_multi_language_pipeline(tokenizer):
+    assert lemmas(tokenizer, "რამდენ ფულს მივიღებ მგზავრობისთვის?") == ["რამდენ", "ფულს", "მივიღებ", "მგზავრობისთვის", "?"]
+
+
+def test_spanish_and_macedonian_lemmas(tokenizer):
+    assert "documento" in lemmas(tokenizer, "¿Qué documentos necesito?")

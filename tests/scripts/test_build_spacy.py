@@ -33,3 +33,17 @@ def test_stems_instead_of_lemmas_leave_out_the_table(tmp_path):
 def test_no_table_no_lemmas(tmp_path):
     build("fa", tmp_path)
     assert LemmaTable.load(tmp_path / "fa") is None
+
+
+def test_a_language_spacy_lacks_gets_the_multi_language_tokenizer(tmp_path):
+    assert "`xx` tokenizer" in build("ka", tmp_path, pipeline="xx")
+    nlp = spacy.load(tmp_path / "ka")
+    assert nlp.lang == "xx" and LemmaTable.load(tmp_path / "ka") is None
+    assert [t.text for t in nlp("რამდენ ფულს მივიღებ?")] == ["რამდენ", "ფულს", "მივიღებ", "?"]
+
+
+def test_every_language_has_a_spacy_pipeline_to_build():
+    from wegweiser.content import load_languages
+
+    for language in load_languages():
+        spacy.blank(language.spacy_code)  # raises for a code spaCy does not have

@@ -125,7 +125,10 @@ def test_missing_language_in_a_response(tmp_path):
             text: "Hallo"
     """)
     problems = [str(p) for p in check_responses([path])]
-    assert problems[0].startswith(f"{path}:3: utter_faq/example: no variation for ar, en, fa, ru, tr — add one")
+    from wegweiser.content import language_codes
+
+    others = ", ".join(sorted(set(language_codes()) - {"de"}))
+    assert problems[0].startswith(f"{path}:3: utter_faq/example: no variation for {others} — add one")
     assert documented(problems[0])
 
 
@@ -188,3 +191,20 @@ def test_scaffold_text_is_an_error(tmp_path):
 
 def test_shipped_content_has_no_errors():
     assert [str(p) for p in run_all() if p.severity == "error"] == []
+
+
+def test_plural_forms_asked_of_the_new_languages_are_cldrs(tmp_path):
+    """es needs one/many/other, ka/sq/mk one/other (CLDR via Babel); a missing one is reported."""
+    from wegweiser.checks import check_lookup_texts
+
+    forms = {"de": "{one: '{n} Kind', other: '{n} Kinder'}", "es": "{one: '{n} niño', many: '{n} de niños', other: '{n} niños'}",
+             "ka": "{one: '{n} ბავშვი', other: '{n} ბავშვი'}", "sq": "{one: '{n} fëmijë', other: '{n} fëmijë'}",
+             "mk": "{one: '{n} дете', other: '{n} деца'}"}
+    lines = "".join(f"    {code}: {forms.get(code, forms['de'])}\n" for code in ["de", "en", "ar", "fa", "ru", "tr",
+                                                                                  "es", "ka", "sq", "mk"])
+    path = tmp_path / "lookup.yml"
+    path.write_text("counts:\n  children:\n" + lines, encoding="utf-8")
+    missing = {p.what.split("]")[0] for p in check_lookup_texts(path)}
+    assert not {"counts.children [es", "counts.children [ka", "counts.children [sq", "counts.children [mk"} & missing
+    path.write_text("counts:\n  children:\n" + lines.replace("many: '{n} de niños', ", ""), encoding="utf-8")
+    assert any("[es]: missing plural form(s) many" in p.what for p in check_lookup_texts(path))

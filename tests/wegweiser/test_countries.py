@@ -140,3 +140,24 @@ def test_fast_after_load():
     for text in sentences:
         find_countries(text + " x")  # a new text each time: the per-word caches do not answer it whole
     assert (time.process_time() - start) / len(sentences) < 0.001
+
+
+@pytest.mark.parametrize("language, script, georgia, macedonia", [
+    ("es", "Latn", "Georgia", "Macedonia del Norte"), ("ka", "Geor", "საქართველო", "ჩრდილოეთ მაკედონია"),
+    ("sq", "Latn", "Gjeorgji", "Maqedonia e Veriut"), ("mk", "Cyrl", "Грузија", "Северна Македонија")])
+def test_babel_names_countries_in_the_new_languages_in_their_script(language, script, georgia, macedonia):
+    import babel
+
+    from wegweiser.language import dominant_script
+
+    territories = babel.Locale.parse(language).territories
+    assert (territories["GE"], territories["MK"]) == (georgia, macedonia)
+    assert all(dominant_script(territories[code])[0] == script for code in ("GE", "MK", "AL", "CO", "VE", "XK"))
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Quiero volver a Colombia", "CO"), ("Soy de Venezuela", "VE"), ("მინდა საქართველოში დაბრუნება", "GE"),
+    ("Dua të kthehem në Shqipëri", "AL"), ("jam nga Shqiperia", "AL"), ("Jam nga Kosova", "XK"),
+    ("Јас сум од Северна Македонија", "MK"), ("sakam da se vratam vo Makedonija", "MK")])
+def test_countries_named_in_the_new_languages_are_found(text, code):
+    assert country_of_origin(text).codes == (code,)

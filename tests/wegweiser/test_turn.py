@@ -35,3 +35,12 @@ def test_violence_line_is_a_slot_set_each_turn():
     assert "116 016" in updates["violence_line"]
     later = slot_updates({**updates, "language": "en", "language_locked": True}, {"text": "thanks", "metadata": {}})
     assert later.get("violence_line") == ""
+
+
+def test_a_message_in_another_language_does_not_switch_the_conversation():
+    """Ukrainian is not taken for Russian: the conversation keeps its language (or Telegram's hint)."""
+    text = "Скільки грошей я отримаю на дорогу додому?"
+    message = {"text": text, "intent": {"name": "other_language"}, "other_language": "uk", "metadata": {}}
+    assert slot_updates({"language": "de"}, message).get("language", "de") == "de"
+    assert slot_updates({}, {**message, "metadata": {"language_code": "en"}})["language"] == "en"
+    assert slot_updates({"language": "de"}, {"text": text, "intent": {"name": "faq"}, "metadata": {}})["language"] == "ru"
