@@ -139,7 +139,8 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         .base_file_url(file_url(settings.TELEGRAM_BASE_URL))
         .rate_limiter(RetryingRateLimiter(settings.SEND_RETRIES))
         .concurrent_updates(OrderedUpdateProcessor(
-            store, person_of, ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID)))
+            store, person_of, max_concurrent_updates=settings.CONCURRENT_UPDATES,
+            ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
