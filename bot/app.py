@@ -85,7 +85,7 @@ def stop_sniffio_search() -> None:
     """httpcore runs `import sniffio` for every lock, event and cancellation shield of every request; anyio 4
     no longer brings sniffio, and a failed import searches every sys.path folder again each time: about a
     quarter of the gateway's event-loop time under load (measured with py-spy on tests/bot/test_fuzz.py,
-    docs/measurements/fuzz.md). A None in sys.modules makes that import fail at once (httpcore then takes
+    docs/measurements/faults.md). A None in sys.modules makes that import fail at once (httpcore then takes
     asyncio, as it does now). Nothing changes where sniffio is installed."""
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
