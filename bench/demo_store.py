@@ -24,11 +24,10 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text,
                         create_engine)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from wegweiser.content import load_topics, read_yaml
+from wegweiser.paths import content_dir
 
-from wegweiser.content import load_topics, read_yaml  # noqa: E402
-from wegweiser.paths import content_dir  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 tracker_metadata = MetaData()
 #: the columns of Rasa 3.6's SQLTrackerStore.SQLEvent (tests/wegweiser/test_report.py compares them)

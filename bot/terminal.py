@@ -30,7 +30,7 @@ def unavailable_text() -> str:
         values = dict(_centre_values(default_language()))
         values.update({k: str(v) for k, v in load_safety()["numbers"].items()})
         return message("service_unavailable", default_language(), values)
-    except Exception:  # the terminal chat must never crash on its own error message
+    except Exception:  # noqa: BLE001 - the terminal chat must never crash on its own error message
         return "The assistant is not available right now. Please try again later."
 
 
@@ -44,7 +44,7 @@ def handoff_text(request: dict) -> str:
         from wegweiser.render import _centre_values
 
         values = dict(_centre_values(language))
-    except Exception:  # the terminal chat must never crash on its own message
+    except Exception:  # noqa: BLE001 - the terminal chat must never crash on its own message
         values = {"centre_name": "", "centre_contact": ""}
     return text("form", "terminal_no_send", language, values)
 

@@ -19,7 +19,7 @@ import json
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import sys
 import time
 from datetime import date
 from functools import lru_cache
@@ -26,10 +25,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from wegweiser.countries import (  # noqa: E402
+from wegweiser.countries import (
     STATELESS,
     CountryAnswer,
     CountryMention,
@@ -38,7 +34,9 @@ from wegweiser.countries import (  # noqa: E402
     decide,
     find_countries,
 )
-from wegweiser.words import fold, tokens  # noqa: E402
+from wegweiser.words import fold, tokens
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CASES = ROOT / "tests" / "data" / "country_mentions.yml"
 #: written after tuning on CASES and never tuned on: the estimate for new sentences

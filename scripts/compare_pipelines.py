@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -21,9 +20,6 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
 def load_examples():
     examples, responses = [], {}
     for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):

@@ -31,10 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from wegweiser.evaluation import (  # noqa: E402
+from wegweiser.evaluation import (
     Comparison,
     LanguageScore,
     Prediction,
@@ -45,6 +42,8 @@ from wegweiser.evaluation import (  # noqa: E402
     predict,
     score,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "results" / "evaluation"
 CRISIS = "crisis"
@@ -201,7 +200,7 @@ def story_tests(model: Path) -> Dict[str, object]:
     result = subprocess.run(
         [str(ROOT / ".venv/rasa/bin/rasa"), "test", "core", "--model", str(model), "--stories", "tests", "--e2e",
          "--out", str(out), "--no-plot"],
-        cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        cwd=ROOT, capture_output=True, text=True)
     total = sum(path.read_text(encoding="utf-8").count("- story:") for path in (ROOT / "tests").glob("test_*.yml"))
     failed_file = out / "failed_test_stories.yml"
     failed_text = failed_file.read_text(encoding="utf-8") if failed_file.exists() else ""

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-import pytest
 
 from wegweiser.checks import all_responses, check_responses, run_all
 from wegweiser.content import language_codes, load_messages, load_safety, load_topics

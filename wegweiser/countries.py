@@ -219,7 +219,6 @@ def country_words() -> Iterator[Tuple[str, Tuple[str, ...], str]]:
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     data = _demonyms()
-    languages = language_codes()
     trie: dict = {}
     replaced = [fold(ending) for ending in data.get("replaced_endings", {}).get("ru", [])]
 

@@ -383,7 +383,7 @@ def _language_label(value: str, language: str) -> str:
     if value in language_codes() or re.fullmatch(r"[a-z]{2,3}", value):
         try:
             return Locale.parse(language).languages.get(value) or value
-        except Exception:  # an unknown code: show it as given
+        except Exception:  # noqa: BLE001 - an unknown code: show it as given
             return value
     return value
 

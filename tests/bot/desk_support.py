@@ -259,7 +259,7 @@ import itertools  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 from telegram import Update  # noqa: E402
-from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters  # noqa: E402
+from telegram.ext import Application, MessageHandler, filters  # noqa: E402
 
 COUNSELLOR = 501
 OUTSIDER = 666

@@ -168,7 +168,7 @@ def test_validate_command_fails_on_a_broken_file_with_file_and_line(tmp_path):
     lines[number - 1] = lines[number - 1].replace("kind: eur", "kind: euro")
     reag.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "wegweiser.checks"], capture_output=True, text=True,
-                            env={"PYTHONPATH": str(PROJECT_ROOT), "WEGWEISER_CONTENT_DIR": str(content),
+                            env={"WEGWEISER_CONTENT_DIR": str(content),
                                  "PATH": "/usr/bin:/bin"})
     assert result.returncode == 1
     assert f"{reag}:{number}: facts.travel_allowance_adult.kind: kind must be one of" in result.stdout
