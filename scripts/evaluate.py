@@ -194,14 +194,14 @@ def confusion_png(language: str, predictions: Sequence[Prediction], path: Path) 
 
 
 def story_tests(model: Path) -> Dict[str, object]:
-    """`rasa test core` over tests/test_*.yml; results in results/stories."""
+    """`rasa test core` over tests/stories/; results in results/stories."""
     out = ROOT / "results" / "stories"
     start = time.monotonic()
     result = subprocess.run(
-        [str(ROOT / ".venv/rasa/bin/rasa"), "test", "core", "--model", str(model), "--stories", "tests", "--e2e",
+        [str(ROOT / ".venv/rasa/bin/rasa"), "test", "core", "--model", str(model), "--stories", "tests/stories", "--e2e",
          "--out", str(out), "--no-plot"],
         cwd=ROOT, capture_output=True, text=True)
-    total = sum(path.read_text(encoding="utf-8").count("- story:") for path in (ROOT / "tests").glob("test_*.yml"))
+    total = sum(path.read_text(encoding="utf-8").count("- story:") for path in (ROOT / "tests" / "stories").glob("test_*.yml"))
     failed_file = out / "failed_test_stories.yml"
     failed_text = failed_file.read_text(encoding="utf-8") if failed_file.exists() else ""
     failed = [line.split(":", 1)[1].strip() for line in failed_text.splitlines() if line.startswith("- story:")]
@@ -307,7 +307,7 @@ def report(scores: Dict[str, LanguageScore], comparison: Optional[Comparison], b
             lines += ["| message | expected | got |", "|---|---|---|"]
             lines += [f"| {_cell(e['text'])} | {e['expected']} | {e['got']} |" for e in s.errors]
         lines.append("")
-    lines += ["## Story tests (tests/test_*.yml, `rasa test core --e2e`)", ""]
+    lines += ["## Story tests (tests/stories/, `rasa test core --e2e`)", ""]
     if stories is None:
         lines.append("Skipped (STORIES=0).")
     else:

@@ -11,8 +11,8 @@ $RASA data validate --domain domain --data data --config config.yml --fail-on-wa
 echo "== 2/5 content checks (programme data schema, languages, placeholders)"
 .venv/rasa/bin/python -m wegweiser.checks
 
-echo "== 3/5 test stories (tests/test_*.yml) with --fail-on-prediction-errors"
-$RASA test core --model models/wegweiser.tar.gz --stories tests --e2e --fail-on-prediction-errors \
+echo "== 3/5 test stories (tests/stories/) with --fail-on-prediction-errors"
+$RASA test core --model models/wegweiser.tar.gz --stories tests/stories --e2e --fail-on-prediction-errors \
   --out results/stories --no-plot
 
 echo "== 4/5 pytest: gateway side (bot/)"
