@@ -34,7 +34,7 @@ import requests
 
 from scripts.launch import Services, wait_until_up
 from tests.conftest import free_port
-from wegweiser.evaluation import heldout_examples, language_of
+from wegweiser.maintenance.evaluation import heldout_examples, language_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,8 +21,8 @@ from typing import Dict, Iterator, List, Optional
 from sqlalchemy import create_engine, text
 
 from bench.demo_store import generate
-from wegweiser.needs_report import build_report, period_for
-from wegweiser.report_page import write_report
+from wegweiser.maintenance.needs_report import build_report, period_for
+from wegweiser.maintenance.report_page import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -27,7 +27,7 @@ import requests
 from bench.report_time import report_bench  # (the needs report on 100,000 generated conversations)
 from scripts.launch import Services
 from tests.conftest import free_port
-from wegweiser.evaluation import heldout_examples
+from wegweiser.maintenance.evaluation import heldout_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 

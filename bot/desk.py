@@ -323,9 +323,9 @@ async def handle_handoff(context: ContextTypes.DEFAULT_TYPE, pseudonym: str, cha
 
 def contact_values(language: str) -> Dict[str, str]:
     """The centre's name, phone and e-mail as the answers show them ("not available yet" when empty)."""
-    from wegweiser.render import _centre_values
+    from wegweiser.render import centre_values
 
-    return dict(_centre_values(language))
+    return dict(centre_values(language))
 
 
 # --- closing, withdrawal, retention ------------------------------------------------------------------

@@ -3,8 +3,8 @@
     .venv/rasa/bin/python scripts/compare_countries.py
 
 Both read the test table tests/data/country_mentions.yml and decide with the same rules
-(`wegweiser.countries.decide`); only the matching differs:
-- this project's matcher (`wegweiser.countries.country_of_origin`): folding, inflection endings, Arabic
+(`wegweiser.nlu.countries.decide`); only the matching differs:
+- this project's matcher (`wegweiser.nlu.countries.country_of_origin`): folding, inflection endings, Arabic
   prefixes, longest match, misspellings;
 - a lookup table as Rasa's RegexEntityExtractor uses it: the same phrases (library names, demonyms,
   ambiguous and stateless words) escaped and joined into one `\\b...\\b|\\b...\\b` pattern (as
@@ -25,7 +25,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 
 import yaml
 
-from wegweiser.countries import (
+from wegweiser.nlu.countries import (
     STATELESS,
     CountryAnswer,
     CountryMention,
@@ -34,7 +34,7 @@ from wegweiser.countries import (
     decide,
     find_countries,
 )
-from wegweiser.words import fold, tokens
+from wegweiser.nlu.words import fold, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,7 +193,7 @@ def main() -> None:
     fresh_snowball = accuracy(fresh, snowball_origin)
     ours_false = false_mentions(ordinary, find_countries)
     lookup_false = false_mentions(ordinary, lambda text: lookup_table_origin(text).status != "none")
-    from wegweiser.language import detect
+    from wegweiser.nlu.language import detect
 
     languages = [(detect(text).language if detect(text) else "de") for text in ordinary]
     detected_false = {
@@ -210,7 +210,7 @@ def main() -> None:
         "Produced by `.venv/rasa/bin/python scripts/compare_countries.py`. Test table:",
         f"`tests/data/country_mentions.yml` ({len(cases)} sentences: names, demonyms, inflected forms,",
         "misspellings, ambiguous, stateless, two nationalities; written before the matcher was tuned).",
-        "Both decide with the same rules (`wegweiser.countries.decide`); the lookup table holds the same",
+        "Both decide with the same rules (`wegweiser.nlu.countries.decide`); the lookup table holds the same",
         "phrases (CLDR/pycountry names, content/demonyms.yml) matched as RegexEntityExtractor does.",
         "",
         "The matcher's first run on this table, before any tuning, was de 91.9 %, en 88.6 %, ar 94.3 %,",
@@ -241,7 +241,7 @@ def main() -> None:
         f"(data/nlu/core.yml: {', '.join(ORDINARY_INTENTS)}):",
         f"matcher {len(ours_false)} ({100 * len(ours_false) / len(ordinary):.2f} %), "
         f"lookup table {len(lookup_false)} ({100 * len(lookup_false) / len(ordinary):.2f} %). With each",
-        "sentence's language detected (wegweiser/language.py), sentences given a country or statelessness: "
+        "sentence's language detected (wegweiser/nlu/language.py), sentences given a country or statelessness: "
         + ", ".join(f"{name} {count}" for name, count in detected_false.items())
         + " (Snowball conflates ordinary words with names: Persian \"کرد\" did, Turkish \"beni\" me -> Benin).",
         "",

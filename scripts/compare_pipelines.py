@@ -86,8 +86,8 @@ def evaluate(model: str, test, language_of, record=None):
 def main() -> None:
     from rasa.model_training import train_nlu
 
-    from wegweiser.evaluation import heldout_examples
-    from wegweiser.language import best_guess
+    from wegweiser.maintenance.evaluation import heldout_examples
+    from wegweiser.nlu.language import best_guess
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=3)

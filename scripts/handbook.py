@@ -12,7 +12,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from wegweiser.handbook import PdfUnavailable, bot_username, write_handbooks, write_pdf
+from wegweiser.maintenance.handbook import PdfUnavailable, bot_username, write_handbooks, write_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import List, Sequence
 
-from wegweiser.checks import SCAFFOLD_MARKER
+from wegweiser.maintenance.checks import SCAFFOLD_MARKER
 from wegweiser.content import language_codes, load_languages, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

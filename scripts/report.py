@@ -13,10 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-from wegweiser.needs_report import build_report, period_for
-from wegweiser.report_page import write_report
-from wegweiser.report_store import default_desk_url, default_tracker_url
-from wegweiser.report_tables import DEFAULT_K
+from wegweiser.maintenance.needs_report import build_report, period_for
+from wegweiser.maintenance.report_page import write_report
+from wegweiser.maintenance.report_store import default_desk_url, default_tracker_url
+from wegweiser.maintenance.report_tables import DEFAULT_K
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,7 +24,7 @@ def model_predictor(model: Path) -> Optional[Callable[[str], str]]:
         return None
     from rasa.core.agent import Agent
 
-    from wegweiser.evaluation import predicted_intent, quiet_rasa
+    from wegweiser.maintenance.evaluation import predicted_intent, quiet_rasa
 
     quiet_rasa()
     agent = Agent.load(str(model))

@@ -9,7 +9,7 @@ echo "== 1/5 rasa data validate --fail-on-warnings"
 $RASA data validate --domain domain --data data --config config.yml --fail-on-warnings
 
 echo "== 2/5 content checks (programme data schema, languages, placeholders)"
-.venv/rasa/bin/python -m wegweiser.checks
+.venv/rasa/bin/python -m wegweiser.maintenance.checks
 
 echo "== 3/5 test stories (tests/stories/) with --fail-on-prediction-errors"
 $RASA test core --model models/wegweiser.tar.gz --stories tests/stories --e2e --fail-on-prediction-errors \

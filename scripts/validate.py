@@ -1,4 +1,4 @@
-"""`make validate`: Rasa's data validation, then the content checks (wegweiser/checks.py).
+"""`make validate`: Rasa's data validation, then the content checks (wegweiser/maintenance/checks.py).
 
 Rasa reports problems without file names; each of its warnings that names an intent, response, action or
 slot is printed at the line where that name is defined (domain/) or first used (data/), as
@@ -65,7 +65,7 @@ def annotate(message: str, root: Path = ROOT) -> str:
 
 
 def main() -> int:
-    from wegweiser import checks
+    from wegweiser.maintenance import checks
 
     print("== Rasa's data validation", flush=True)
     code, messages = rasa_messages()

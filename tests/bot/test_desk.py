@@ -250,13 +250,13 @@ async def test_without_a_desk_or_with_its_database_away_the_person_hears_it_was_
 
     from bot import desk
     from desk_support import fake_bot
-    from wegweiser.render import _centre_values
+    from wegweiser.render import centre_values
 
     api = FakeBotAPI()
     bot = await fake_bot(api)
     nowhere = SimpleNamespace(application=SimpleNamespace(bot_data={}), bot=bot)
     assert await desk.handle_handoff(nowhere, "p", PERSON, request_payload()) is None
-    contacts = dict(_centre_values("ar"))
+    contacts = dict(centre_values("ar"))
     assert api.sent(PERSON)[-1].text == desk_content.say("request_not_possible", "ar", **contacts)
 
     broken = cases.session_factory(create_engine(f"sqlite:///{tmp_path / 'no-tables.db'}"))
