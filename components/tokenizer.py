@@ -23,9 +23,9 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.lemmas import LemmaTable
 from wegweiser.content import default_language, language_codes
-from wegweiser.language import dominant_script, detect
+from wegweiser.nlu.language import dominant_script, detect
 from wegweiser.paths import PROJECT_ROOT
-from wegweiser.words import normalise_arabic_script  # noqa: F401 (re-exported for the components)
+from wegweiser.nlu.words import normalise_arabic_script  # noqa: F401 (re-exported for the components)
 
 
 
