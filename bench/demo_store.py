@@ -51,7 +51,7 @@ events = Table("events", tracker_metadata,
                Column("intent_name", String(255)), Column("action_name", String(255)), Column("data", Text))
 
 desk_metadata = MetaData()
-#: the columns of bot/cases.py's tables that the report reads (the rest of the desk is not needed here)
+#: the columns of the desk's tables (bot/desk/models.py) that the report reads (the rest of the desk is not needed here)
 desk_cases = Table("desk_cases", desk_metadata,
                    Column("number", Integer, primary_key=True), Column("pseudonym", String(128), index=True),
                    Column("request_id", String(128)), Column("chat_id", BigInteger), Column("language", String(16)),

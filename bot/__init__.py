@@ -3,6 +3,6 @@
 
 They talk to Rasa only through its REST channel (bot/rasa_client.py) and run in their own virtualenv on
 a supported Python (>= 3.11), apart from Rasa's pins. The gateway's modules: settings, app (the
-Application factory), handlers, render, texts, updates (intake), sending (retries), store, tracker,
-erase, retention, pseudonym.
+Application factory), handlers, render, texts, updates (intake), sending (retries), db (the one database
+layer), store, tracker, erase, retention, pseudonym; the counsellors' desk is the package bot/desk/.
 """

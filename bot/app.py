@@ -13,7 +13,8 @@ from bot import desk, groups, handlers, report_command
 from bot.handlers import Gateway
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient
-from bot.retention import schedule_retention
+from bot.erase import erasure_of
+from bot.retention import apply_retention, schedule_retention
 from bot.sending import RetryingRateLimiter
 from bot.settings import Settings
 from bot.store import Store
@@ -94,10 +95,17 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         return pseudonym(key, update.effective_user.id) if update.effective_user else None
 
     async def post_init(application: Application) -> None:
-        gateway = Gateway(settings, store, tracker, RasaClient(settings.RASA_URL, settings.RASA_TIMEOUT, rasa_transport))
+        erasure = erasure_of(application)
+        gateway = Gateway(settings, store, tracker, RasaClient(settings.RASA_URL, settings.RASA_TIMEOUT, rasa_transport),
+                          erasure)
         application.bot_data["gateway"] = gateway
+
+        def gateway_retention() -> object:
+            return apply_retention(gateway)
+
+        erasure.add_retention_step(gateway_retention)
         await set_commands(application)
-        schedule_retention(application, gateway)
+        schedule_retention(application)  # the one daily job: the gateway's step and the desk's
         await requeue_unfinished(store, application.update_queue, application.bot)
 
     async def post_shutdown(application: Application) -> None:

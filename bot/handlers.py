@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, List, Optional, Sequence, TypeVar
 
@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.desk import handle_handoff
-from bot.erase import erase_person
+from bot.erase import Erasure
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient, RasaUnavailable, Reply, parse_replies
 from bot.render import DELETE, LANGUAGE, LEARNING, RASA, Outgoing, render
@@ -43,6 +43,8 @@ class Gateway:
     store: Store
     tracker: Optional[TrackerDatabase]
     rasa: RasaClient
+    #: the application's erase and retention steps (bot/erase.py); the desk adds its own
+    erasure: Erasure = field(default_factory=Erasure)
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Database work in a worker thread with a deadline: a locked SQLite file or a slow PostgreSQL
@@ -281,7 +283,7 @@ async def confirm_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, con
         await context.bot.send_message(update.effective_chat.id, text("delete_cancelled", language))
         return
     try:
-        await g.db(erase_person, g.person(update.effective_user), g.store, g.tracker, g.unanswered_db)
+        await g.db(g.erasure.erase_person, g.person(update.effective_user), g.store, g.tracker, g.unanswered_db)
     except Exception:  # noqa: BLE001 - the person must hear that it failed, and may try again
         log.exception("deleting a person's records failed")
         await context.bot.send_message(update.effective_chat.id, text("delete_failed", language))

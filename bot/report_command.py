@@ -22,8 +22,8 @@ from typing import Any, List, Optional, Tuple
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes
 
-from bot.desk import desk_of, is_counsellor
-from bot.desk_content import desk
+from bot.desk.core import desk_of, is_counsellor
+from bot.desk.texts import desk
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def _summary(out: Path) -> Tuple[str, str, str]:
 
 
 def register(application: Application, settings: Any, group: int) -> None:
-    """Adds /report to the desk's handler group; needs the desk (bot/desk.py) registered first."""
+    """Adds /report to the desk's handler group; needs the desk (bot/desk/) registered first."""
     application.bot_data["report_settings"] = settings
     application.add_handler(CommandHandler("report", report_command), group=group)
 

@@ -1,4 +1,5 @@
-"""The retention job: once a day, delete conversations without a message for RETENTION_DAYS days."""
+"""The retention job: once a day, every registered retention step (bot/erase.py) — the gateway's
+(conversations without a message for RETENTION_DAYS days) and the desk's (cases closed that long ago)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +8,9 @@ from typing import Dict
 
 from telegram.ext import Application, ContextTypes
 
-from bot.erase import erase_person, kept
+from bot.db import utcnow
+from bot.erase import erasure_of
 from bot.handlers import Gateway
-from bot.store import utcnow
 
 log = logging.getLogger(__name__)
 DAY = 24 * 60 * 60
@@ -21,11 +22,11 @@ def apply_retention(gateway: Gateway, now: dt.datetime | None = None) -> Dict[st
     (e.g. from before it stored activity), and forgets handled updates older than a day."""
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=gateway.settings.RETENTION_DAYS)
-    people = [person for person in gateway.store.inactive_people(cutoff) if not kept(person)]
+    erasure = gateway.erasure
+    people = [person for person in gateway.store.inactive_people(cutoff) if not erasure.kept(person)]
     for person in people:
-        erase_person(person, gateway.store, gateway.tracker, gateway.unanswered_db)
-    epoch = cutoff.replace(tzinfo=dt.timezone.utc).timestamp()
-    orphans = gateway.tracker.delete_inactive(epoch) if gateway.tracker else 0
+        erasure.erase_person(person, gateway.store, gateway.tracker, gateway.unanswered_db)
+    orphans = gateway.tracker.delete_inactive(cutoff.timestamp()) if gateway.tracker else 0
     pruned = gateway.store.prune_updates(now - dt.timedelta(days=1))
     if gateway.tracker:
         gateway.tracker.forget_tombstones((now - dt.timedelta(days=1)).timestamp())
@@ -34,12 +35,25 @@ def apply_retention(gateway: Gateway, now: dt.datetime | None = None) -> Dict[st
     return result
 
 
+def run_retention(application: Application) -> int:
+    """Runs every registered step; one failing step is logged and does not keep the others from running.
+    Returns how many steps ran without an error."""
+    ran = 0
+    for step in list(erasure_of(application).retention_steps):
+        try:
+            step()
+            ran += 1
+        except Exception:  # noqa: BLE001 - e.g. the database away for a moment: tomorrow's run catches up
+            log.exception("retention step %s failed", getattr(step, "__name__", step))
+    return ran
+
+
 async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """JobQueue callback around apply_retention."""
-    apply_retention(context.application.bot_data["gateway"])
+    """JobQueue callback around run_retention."""
+    run_retention(context.application)
 
 
-def schedule_retention(application: Application, gateway: Gateway) -> None:
+def schedule_retention(application: Application) -> None:
     if application.job_queue is None:
         raise RuntimeError("python-telegram-bot[job-queue] is needed for the retention job")
     application.job_queue.run_repeating(retention_job, interval=DAY, first=60, name="retention")

@@ -12,32 +12,16 @@ import datetime as dt
 import enum
 from typing import List, Optional, Tuple
 
-from sqlalchemy import BigInteger, Boolean, DateTime, String, Text, create_engine, delete, event, select, update
+from sqlalchemy import BigInteger, Boolean, String, Text, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-from bot import db_options
-from bot.db_options import create_engine as create_engine_with_timeouts
-from wegweiser.private_files import private_sqlite, sqlite_file
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.db import UTC, Base, make_engine, utcnow
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _sqlite_wal(connection: object, record: object) -> None:
-    """WAL with synchronous=NORMAL: a commit costs about 0.1 ms instead of an fsync (a few ms) and survives a
-    crash of the process; only a power cut can lose the last commits. Readers never wait for the writer."""
-    cursor = connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={int(db_options.LOCK_WAIT * 1000)}")  # then "database is locked"
-    cursor.close()
-
-
-class Base(DeclarativeBase):
-    pass
+#: the gateway's columns were made without a time zone; they keep naive UTC and read back aware
+_TIME = UTC(timezone=False)
 
 
 class UpdateRow(Base):
@@ -46,8 +30,8 @@ class UpdateRow(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     person: Mapped[Optional[str]] = mapped_column(String(64), index=True)
     payload: Mapped[Optional[str]] = mapped_column(Text)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    processed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(_TIME, default=utcnow)
+    processed_at: Mapped[Optional[dt.datetime]] = mapped_column(_TIME, index=True)
 
 
 class PersonRow(Base):
@@ -55,7 +39,7 @@ class PersonRow(Base):
 
     person: Mapped[str] = mapped_column(String(64), primary_key=True)
     language: Mapped[Optional[str]] = mapped_column(String(16))
-    last_active: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    last_active: Mapped[dt.datetime] = mapped_column(_TIME, default=utcnow, index=True)
     #: the deep-link parameter of /start (a campaign or centre code), passed to Rasa as metadata
     source: Mapped[Optional[str]] = mapped_column(String(64))
     #: the message carrying the newest keyboard; a button on any other message is an old one
@@ -80,16 +64,9 @@ class Seen(enum.Enum):
 
 class Store:
     def __init__(self, url: str, **engine_options: object) -> None:
-        # a server database may drop idle connections; a SQLite file cannot, so no ping before each use
-        engine_options.setdefault("pool_pre_ping", not url.startswith("sqlite"))
-        database = sqlite_file(url)
-        if database is not None:
-            private_sqlite(database)  # owner-only (0600 in a 0700 folder)
-        # timeouts, and no raw updates or pseudonyms in error messages (bot/db_options.py)
-        self.engine: Engine = create_engine_with_timeouts(url, future=True, **engine_options)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_wal)
-        Base.metadata.create_all(self.engine)
+        # private file, WAL, timeouts, and no raw updates or pseudonyms in error messages (bot/db.py)
+        self.engine: Engine = make_engine(url, **engine_options)
+        Base.metadata.create_all(self.engine, tables=[UpdateRow.__table__, PersonRow.__table__])
         # INSERT ... ON CONFLICT in the dialect's own construct (SQLite and PostgreSQL both have it), built once
         insert = postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         self._add_update = insert(UpdateRow).on_conflict_do_nothing(index_elements=[UpdateRow.update_id])

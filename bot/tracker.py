@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.db_options import create_engine as create_engine_with_timeouts
+from bot.db import make_engine
 
 _SLOT = text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'slot' "
              "AND action_name = :slot ORDER BY id DESC LIMIT 1")
@@ -63,8 +63,8 @@ _OLD_TOMBSTONES = text("DELETE FROM wegweiser_erased WHERE erased_at < :before")
 class TrackerDatabase:
     def __init__(self, url: str) -> None:
         options = {"connect_args": {"timeout": 15}} if url.startswith("sqlite") else {}
-        # timeouts, and no pseudonyms or message data in a failing statement's error (bot/db_options.py)
-        self.engine: Engine = create_engine_with_timeouts(url, future=True, pool_pre_ping=True, **options)
+        # Rasa's database: timeouts, and no pseudonyms or message data in a failing statement's error (bot/db.py)
+        self.engine: Engine = make_engine(url, own_file=False, pool_pre_ping=True, **options)
         self._guarded = False
 
     def close(self) -> None:

@@ -107,6 +107,9 @@ class UncoveredGuard(GraphComponent):
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class TopicPayloads(GraphComponent):
     PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]+)/(?P<key>[a-z0-9_]+)$")
+    #: commands people type by Telegram habit that are not intent names (Rasa maps `/stop` itself):
+    #: `/cancel` leaves a form, whatever the classifier would make of the word
+    COMMANDS = {"/cancel": "stop"}
 
     @classmethod
     def create(
@@ -120,7 +123,11 @@ class TopicPayloads(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            match = self.PAYLOAD.match((message.get("text") or "").strip())
+            text = (message.get("text") or "").strip()
+            if text.lower() in self.COMMANDS:
+                _set_intent(message, self.COMMANDS[text.lower()])
+                continue
+            match = self.PAYLOAD.match(text)
             if not match:
                 continue
             intent, key = match.group("intent"), match.group("key")

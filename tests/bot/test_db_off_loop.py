@@ -7,14 +7,14 @@ import sqlite3
 
 import pytest
 
-from bot import db_options, handlers
+from bot import db, handlers
 from bot.handlers import DatabaseTimeout, Gateway
 from bot.store import Store
 
 
 @pytest.fixture
 def locked_store(tmp_path, monkeypatch):
-    monkeypatch.setattr(db_options, "LOCK_WAIT", 0.5)
+    monkeypatch.setattr(db, "LOCK_WAIT", 0.5)
     path = tmp_path / "gateway.db"
     store = Store(f"sqlite:///{path}")
     store.touch("p1")
@@ -60,17 +60,16 @@ async def test_a_hanging_database_call_ends_with_a_timeout(monkeypatch):
 
 
 async def test_the_outbox_looks_up_rows_off_the_event_loop(locked_store, tmp_path):
-    from desk_support import FakeBotAPI, fake_bot  # noqa: PLC0415
+    from tests.bot.desk.desk_support import FakeBotAPI, fake_bot  # noqa: PLC0415
 
-    from bot import cases
-    from bot.outbox import OutboxWorker
+    from bot.desk import cases
+    from bot.desk.outbox import OutboxWorker
 
-    engine = cases.make_engine(f"sqlite:///{tmp_path / 'desk.db'}")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'desk.db'}")
     cases.create_tables(engine)
-    sessions = cases.session_factory(engine)
+    sessions = db.session_factory(engine)
     blocker = sqlite3.connect(tmp_path / "desk.db", isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
-    db_options.LOCK_WAIT = 0.5
     worker = OutboxWorker(sessions, await fake_bot(FakeBotAPI()))
     order = []
 

@@ -119,10 +119,7 @@ async def test_ten_thousand_generated_updates(tmp_path, caplog, monkeypatch):
             await fake.async_wait_for(lambda f: all(store.update_state(i) is Seen.DONE for i in kept[-200:]), timeout=60)
             await asyncio.sleep(0.5)  # the last answers' sends
         finally:
-            from bot import desk
-
             seconds = time.monotonic() - started
-            desk.unregister(application.bot_data["desk"])
             await application.updater.stop()
             await application.stop()
             await application.post_shutdown(application)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 import stat
 
-from bot import cases
+from bot import db
+from bot.desk import cases
 from bot.settings import load_settings
 from bot.store import Store
 
@@ -18,7 +19,7 @@ def test_gateway_store_and_case_database_are_owner_only(tmp_path):
     try:
         store = Store(f"sqlite:///{tmp_path / 'data' / 'gateway.db'}")
         store.touch("p1")
-        engine = cases.make_engine(f"sqlite:///{tmp_path / 'desk' / 'cases.db'}")
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'desk' / 'cases.db'}")
         cases.create_tables(engine)
         load_settings(TELEGRAM_TOKEN="1:x", PSEUDONYM_KEY="k" * 16, TRACKER_DB_URL="sqlite:///:memory:",
                       DATABASE_URL=f"sqlite:///{tmp_path / 'fresh' / 'gateway.db'}")

@@ -10,9 +10,11 @@ from types import SimpleNamespace
 import pytest
 
 from bench.demo_store import generate
-from bot import cases, report_command
-from bot.desk_content import desk
-from desk_support import COUNSELLOR, GROUP, OUTSIDER, Clock, DeskHarness, FakeBotAPI
+from bot import report_command
+from bot import db
+from bot.desk import cases
+from bot.desk.texts import desk
+from tests.bot.desk.desk_support import COUNSELLOR, GROUP, OUTSIDER, Clock, DeskHarness, FakeBotAPI
 
 
 class DocumentAPI(FakeBotAPI):
@@ -56,9 +58,9 @@ class ReportHarness(DeskHarness):
 @pytest.fixture
 def harness(store, tmp_path):
     """The desk's own store is not what /report reads (that is the demo store); SQLite is enough here."""
-    engine = cases.make_engine(f"sqlite:///{tmp_path / 'desk.db'}")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'desk.db'}")
     cases.create_tables(engine)
-    h = ReportHarness(cases.session_factory(engine), Clock.soon(), DocumentAPI(members=(COUNSELLOR,)))
+    h = ReportHarness(db.session_factory(engine), Clock.soon(), DocumentAPI(members=(COUNSELLOR,)))
     h.store = store
     yield h
     engine.dispose()

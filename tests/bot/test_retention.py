@@ -45,3 +45,21 @@ async def test_inactive_people_and_old_conversations_are_erased(tracker_url, tmp
     assert tracker.count("recent") == 1 and store.holds("recent")
     assert tracker.count("terminal-chat") == 0
     await gateway.rasa.aclose()
+
+
+def test_the_one_retention_job_runs_every_registered_step_even_after_one_fails():
+    from telegram.ext import Application
+
+    from bot.erase import erasure_of
+    from bot.retention import run_retention
+
+    application = Application.builder().token("1:retention").build()
+    ran = []
+
+    def gateway_step() -> None:
+        ran.append("gateway")
+        raise RuntimeError("database away")
+
+    erasure_of(application).add_retention_step(gateway_step)
+    erasure_of(application).add_retention_step(lambda: ran.append("desk"))
+    assert run_retention(application) == 1 and ran == ["gateway", "desk"]

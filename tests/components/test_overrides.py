@@ -41,6 +41,13 @@ def test_topic_payload_becomes_the_retrieval_intent():
     assert msg.get("response_selector")["faq"]["response"]["utter_action"] == "utter_faq/travel_costs"
 
 
+@pytest.mark.parametrize("text", ["/cancel", " /Cancel "])
+def test_cancel_command_leaves_a_form_whatever_the_classifier_says(text):
+    msg = message(text, intent="nlu_fallback")
+    TopicPayloads().process([msg])
+    assert msg.get("intent")["name"] == "stop"
+
+
 def test_other_payloads_are_left_alone():
     msg = message('/choose_language{"language":"en"}', intent="choose_language")
     TopicPayloads().process([msg])

@@ -222,9 +222,11 @@ class FakeTelegram(UserActivity):
             self._faults.setdefault(method, []).extend([(status, retry_after)] * times)
 
     def delay(self, method: str, seconds: float) -> None:
-        """Hold every call of `method` this long before answering (0 removes the delay)."""
+        """Hold every call of `method` this long before answering (0 removes the delay and answers the calls
+        being held at once)."""
         with self._cond:
             self._delays[method] = seconds
+            self._cond.notify_all()
 
     # ---- recordings ------------------------------------------------------------------------
     @property
@@ -552,8 +554,9 @@ class _Handler(BaseHTTPRequestHandler):
             fault = fake._faults.get(method, []) and fake._faults[method].pop(0)
             pause = fake._delays.get(method, 0)
             fake._cond.notify_all()
-        if pause:
-            time.sleep(pause)
+        if pause:  # held until the delay has passed, or is removed (delay(method, 0)), or the fake stops
+            with fake._cond:
+                fake._cond.wait_for(lambda: not fake._delays.get(method) or fake._server is not self.server, pause)
         try:
             if fault:
                 status, retry = fault

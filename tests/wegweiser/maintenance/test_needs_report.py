@@ -145,7 +145,7 @@ def test_a_deleted_conversation_is_no_longer_counted(store_url):
     assert cells(build_report(store_url, store_url, JULY, k=1), "handoff_topic") == {"Geld / finanzielle Hilfen": ["1"]}
     TrackerDatabase(store_url).delete("p0")  # what /delete does to Rasa's tracker (bot/erase.py)
     engine = create_engine(store_url)
-    with engine.begin() as connection:  # and to the desk's case (bot/cases.py delete_person)
+    with engine.begin() as connection:  # and to the desk's case (bot/desk/cases.py delete_person)
         connection.execute(text("DELETE FROM desk_cases WHERE pseudonym = 'p0'"))
     engine.dispose()
     report = build_report(store_url, store_url, JULY, k=5)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-from bot import cases
+from bot import db
+from bot.desk import cases
 from desk_support import (  # noqa: F401 - fixtures
     COUNSELLOR,
     GROUP,
@@ -29,14 +30,14 @@ async def test_taking_a_case_records_when_and_taking_it_again_keeps_the_first_ti
 
 
 def test_an_older_case_store_gets_the_column(tmp_path):
-    engine = cases.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     cases.create_tables(engine)
     with engine.begin() as connection:  # the table as it was before taken_at
         connection.execute(text("ALTER TABLE desk_cases DROP COLUMN taken_at"))
     assert "taken_at" not in {c["name"] for c in inspect(engine).get_columns("desk_cases")}
     cases.create_tables(engine)
     assert "taken_at" in {c["name"] for c in inspect(engine).get_columns("desk_cases")}
-    with cases.session_factory(engine)() as session:
+    with db.session_factory(engine)() as session:
         case = cases.submit_request(session, "p", 1, {"language": "de", "contact": "chat"})
         assert case.taken_at is None
     engine.dispose()

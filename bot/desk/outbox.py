@@ -1,4 +1,5 @@
-"""Delivers the desk's outbox rows to Telegram: claim, send, record; back-off while Telegram fails.
+"""The desk's outbox: rows are added in the caller's transaction (`enqueue`) and delivered to Telegram by
+`OutboxWorker`: claim, send, record; back-off while Telegram fails.
 
 Delivery guarantee — why it is what it is:
   1. claim   `pending -> sending` with a fresh token and `claimed_at` (committed before anything is sent);
@@ -33,7 +34,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.cases import DELIVERED, FAILED, PENDING, SENDING, Outbox, utcnow
+from bot.db import utcnow
+from bot.desk.models import DELIVERED, FAILED, PENDING, SENDING, Outbox
 from bot.render import MAX_TEXT, fit
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,24 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 #: `annotate(row, text) -> text` lets the desk mark a re-sent row (see the module docstring)
 Annotate = Callable[[Outbox, str], str]
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    chat_id: int,
+    payload: Mapping[str, Any],
+    *,
+    case_number: Optional[int] = None,
+    not_before: Optional[dt.datetime] = None,
+) -> Outbox:
+    """Add an outbox row to the caller's transaction (the caller commits)."""
+    row = Outbox(
+        case_number=case_number, kind=kind, chat_id=chat_id, payload=dict(payload), status=PENDING,
+        attempts=0, next_attempt_at=not_before,
+    )
+    session.add(row)
+    return row
 
 
 def keyboard(buttons: Any) -> Optional[InlineKeyboardMarkup]:

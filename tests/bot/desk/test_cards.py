@@ -8,8 +8,10 @@ import string
 import pytest
 import yaml
 
-from bot import cases, desk_content
-from bot.desk import card_text, withdraw_person
+from bot import db
+from bot.desk import cases, models, texts as desk_texts
+from bot.desk.cards import card_text
+from bot.desk.closing import withdraw_person
 from desk_support import (  # noqa: F401 - fixtures
     COUNSELLOR,
     GROUP,
@@ -74,8 +76,8 @@ async def test_request_reaches_the_group_and_the_person_hears_it_was_sent(harnes
     assert card.button_data() == [f"case:{case.number}:take", f"case:{case.number}:propose",
                                   f"case:{case.number}:close"]
     [sent] = h.api.sent(PERSON)
-    assert desk_content.say("request_sent", "ar", number=case.number) in sent.text
-    assert desk_content.say("hours_unknown", "ar") in sent.text  # content/centre.yml has no hours yet
+    assert desk_texts.say("request_sent", "ar", number=case.number) in sent.text
+    assert desk_texts.say("hours_unknown", "ar") in sent.text  # content/centre.yml has no hours yet
 
 
 async def test_a_non_member_pressing_a_case_button_is_refused(harness_for):
@@ -86,7 +88,7 @@ async def test_a_non_member_pressing_a_case_button_is_refused(harness_for):
         await h.deliver()
         assert h.case(case.number).status == "new"
     [answer] = h.api.answers()
-    assert answer["text"] == desk_content.desk("refused") and answer["show_alert"] is True
+    assert answer["text"] == desk_texts.desk("refused") and answer["show_alert"] is True
     assert len(h.api.sent(PERSON)) == 1  # only the confirmation: nobody was told the case was taken
 
 
@@ -100,7 +102,7 @@ async def test_a_member_takes_the_case_card_shows_it(harness_for):
     assert stored.status == "taken" and stored.counsellor_id == COUNSELLOR and stored.relay_open
     card = h.api.sent(GROUP)[0]
     assert card.edited and "übernommen" in card.text and "User501" in card.text
-    assert h.api.sent(PERSON)[-1].text == desk_content.say("relay_started", "ar")
+    assert h.api.sent(PERSON)[-1].text == desk_texts.say("relay_started", "ar")
 
 
 async def test_an_allow_listed_counsellor_may_act_without_being_in_the_group(harness_for):
@@ -116,7 +118,7 @@ async def test_cases_lists_open_cases_for_counsellors_only(harness_for):
         second = h.submit(request_payload(country="AF", language="fa"), person=7002, pseudonym="b")
         closed = h.submit(request_payload(summary="other"), person=7003, pseudonym="c")
         with h.sessions() as session:
-            session.get(cases.Case, closed.number).status = "closed"
+            session.get(models.Case, closed.number).status = "closed"
             session.commit()
         await h.send(OUTSIDER, OUTSIDER, "/cases")
         assert h.api.sent(OUTSIDER) == [] and h.rasa_saw == ["/cases"]  # left to the gateway
@@ -138,7 +140,7 @@ async def test_closing_tells_the_person_and_removes_the_buttons(harness_for):
         assert h.case(case.number).status == "closed"
     card = h.api.sent(GROUP)[0]
     assert "abgeschlossen" in card.text and card.buttons == []
-    assert h.api.sent(PERSON)[-1].text == desk_content.say("case_closed", "ar", number=case.number)
+    assert h.api.sent(PERSON)[-1].text == desk_texts.say("case_closed", "ar", number=case.number)
 
 
 async def test_withdrawal_removes_the_case_and_blanks_its_card(harness_for):
@@ -150,7 +152,7 @@ async def test_withdrawal_removes_the_case_and_blanks_its_card(harness_for):
         await h.deliver()
         assert h.case(case.number) is None
     card = h.api.sent(GROUP)[0]
-    assert card.text == desk_content.desk("withdrawn", number=case.number)
+    assert card.text == desk_texts.desk("withdrawn", number=case.number)
     assert "Irak" not in card.text and card.buttons == []
 
 
@@ -171,13 +173,13 @@ def centre_with_hours(tmp_path, monkeypatch):
 
 def test_outside_office_hours_the_person_is_told_when_to_expect_an_answer(centre_with_hours):
     monday_nine = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone.utc)
-    assert desk_content.next_opening(SATURDAY_EVENING) == monday_nine
-    note = desk_content.opening_note("de", SATURDAY_EVENING)
-    assert note == desk_content.say("hours_closed", "de", when="Montag, 30. November 2026, 09:00")
-    assert desk_content.next_opening(monday_nine + dt.timedelta(hours=2)) is None
-    assert desk_content.opening_note("ar", monday_nine) == desk_content.say("hours_open", "ar")
+    assert desk_texts.next_opening(SATURDAY_EVENING) == monday_nine
+    note = desk_texts.opening_note("de", SATURDAY_EVENING)
+    assert note == desk_texts.say("hours_closed", "de", when="Montag, 30. November 2026, 09:00")
+    assert desk_texts.next_opening(monday_nine + dt.timedelta(hours=2)) is None
+    assert desk_texts.opening_note("ar", monday_nine) == desk_texts.say("hours_open", "ar")
     thursday_evening = dt.datetime(2026, 12, 3, 17, 0, tzinfo=dt.timezone.utc)
-    assert desk_content.next_opening(thursday_evening) == dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.timezone.utc)
+    assert desk_texts.next_opening(thursday_evening) == dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.timezone.utc)
 
 
 async def test_the_confirmation_outside_hours_names_the_opening_in_the_persons_language(harness_for,
@@ -186,13 +188,13 @@ async def test_the_confirmation_outside_hours_names_the_opening_in_the_persons_l
         h.submit()
         await h.deliver()
     text = h.api.sent(PERSON)[0].text
-    assert desk_content.say("hours_closed", "ar", when=desk_content.format_when(
+    assert desk_texts.say("hours_closed", "ar", when=desk_texts.format_when(
         dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone.utc), "ar")) in text
     assert "الاثنين" in text  # Monday, in Arabic
 
 
 def test_every_sentence_for_people_exists_in_every_language_with_the_same_placeholders():
-    messages = desk_content.load_desk_content()["messages"]
+    messages = desk_texts.load_desk_content()["messages"]
     formatter = string.Formatter()
     for key, texts in messages.items():
         assert set(texts) == set(language_codes()), key
@@ -203,8 +205,8 @@ def test_every_sentence_for_people_exists_in_every_language_with_the_same_placeh
 
 async def test_a_gateway_killed_between_commit_and_delivery_delivers_the_card_after_restart_once(tmp_path):
     """The real wiring (build_application) against the fake Bot API server: commit, die, restart, restart."""
-    from bot import desk
     from bot.app import build_application
+    from bot.desk import intake
     from bot.settings import Settings
     from tests.fakes.telegram_api import FakeTelegram
 
@@ -223,7 +225,6 @@ async def test_a_gateway_killed_between_commit_and_delivery_delivers_the_card_af
                     await fake.async_wait_for(lambda f: f.sent(GROUP), timeout=15)
                 await asyncio.sleep(linger)  # time for a wrong second delivery
             finally:
-                desk.unregister(application.bot_data["desk"])
                 await application.stop()
                 await application.post_shutdown(application)
                 await application.shutdown()
@@ -232,8 +233,7 @@ async def test_a_gateway_killed_between_commit_and_delivery_delivers_the_card_af
         await first.initialize()
         d = first.bot_data["desk"]
         with d.sessions() as session:
-            case = desk.submit(session, d.config, "pseudo-1", PERSON, request_payload())
-        desk.unregister(d)
+            case = intake.submit(session, d.config, "pseudo-1", PERSON, request_payload())
         await first.shutdown()  # killed before the outbox ran: nothing was sent
         assert fake.sent(GROUP) == []
 
@@ -257,12 +257,12 @@ async def test_without_a_desk_or_with_its_database_away_the_person_hears_it_was_
     nowhere = SimpleNamespace(application=SimpleNamespace(bot_data={}), bot=bot)
     assert await desk.handle_handoff(nowhere, "p", PERSON, request_payload()) is None
     contacts = dict(centre_values("ar"))
-    assert api.sent(PERSON)[-1].text == desk_content.say("request_not_possible", "ar", **contacts)
+    assert api.sent(PERSON)[-1].text == desk_texts.say("request_not_possible", "ar", **contacts)
 
-    broken = cases.session_factory(create_engine(f"sqlite:///{tmp_path / 'no-tables.db'}"))
+    broken = db.session_factory(create_engine(f"sqlite:///{tmp_path / 'no-tables.db'}"))
     config = desk.DeskConfig(GROUP)
     application = SimpleNamespace(bot_data={"desk": desk.Desk(broken, config)})
     away = SimpleNamespace(application=application, bot=bot)
     assert await desk.handle_handoff(away, "p", PERSON, request_payload()) is None
-    assert api.sent(PERSON)[-1].text == desk_content.say("request_failed", "ar", **contacts)
+    assert api.sent(PERSON)[-1].text == desk_texts.say("request_failed", "ar", **contacts)
     assert api.sent(GROUP) == []

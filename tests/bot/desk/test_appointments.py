@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from bot import appointments, cases
-from bot.desk_content import desk, format_when, say
+from bot.desk import appointments, models
+from bot.desk.texts import desk, format_when, say
 from desk_support import COUNSELLOR, GROUP, PERSON, Clock, DeskHarness, FakeBotAPI, Session, engine  # noqa: F401
 
 UTC = dt.timezone.utc
@@ -142,7 +142,7 @@ async def test_proposing_again_moves_the_appointment(proposed):
     texts = [m.text for m in h.api.sent(PERSON)[-2:]]
     assert texts == [say("appointment_cancelled", "ar", when=format_when(FIRST, "ar")), say("slots_offer", "ar")]
     with h.sessions() as session:
-        states = [a.status for a in session.query(cases.Appointment).order_by(cases.Appointment.id)]
+        states = [a.status for a in session.query(models.Appointment).order_by(models.Appointment.id)]
     assert states == ["cancelled", "proposed"]
 
 

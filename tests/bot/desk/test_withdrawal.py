@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import text as sql
 
-from bot import cases, desk
-from bot.desk_content import desk as desk_text
+from bot.desk import models
+from bot.desk import closing
+from bot.desk.texts import desk as desk_text
 from desk_support import COUNSELLOR, GROUP, PERSON, Clock, DeskHarness, FakeBotAPI, Session, engine  # noqa: F401
 
 UTC = dt.timezone.utc
@@ -38,10 +39,10 @@ async def whole_case(h: DeskHarness) -> int:
 
 def rows_of_the_person(session, number: int) -> dict:
     counts = {
-        "cases": session.query(cases.Case).filter(cases.Case.pseudonym == PSEUDONYM).count(),
-        "outbox_person": session.query(cases.Outbox).filter(cases.Outbox.chat_id == PERSON).count(),
-        "outbox_case": session.query(cases.Outbox).filter(cases.Outbox.case_number == number).count(),
-        "appointments": session.query(cases.Appointment).filter(cases.Appointment.case_number == number).count(),
+        "cases": session.query(models.Case).filter(models.Case.pseudonym == PSEUDONYM).count(),
+        "outbox_person": session.query(models.Outbox).filter(models.Outbox.chat_id == PERSON).count(),
+        "outbox_case": session.query(models.Outbox).filter(models.Outbox.case_number == number).count(),
+        "appointments": session.query(models.Appointment).filter(models.Appointment.case_number == number).count(),
     }
     # and nothing the person wrote anywhere in the desk's tables (payloads included)
     for table in ("desk_cases", "desk_outbox", "desk_appointments"):
@@ -61,10 +62,10 @@ async def test_every_group_message_of_a_whole_case_is_deleted_or_overwritten(Ses
         card_id = h.api.sent(GROUP)[0].message_id
         with h.sessions() as session:
             if how == "delete":
-                desk.withdraw_person(session, h.desk.config, PSEUDONYM)
+                closing.withdraw_person(session, h.desk.config, PSEUDONYM)
             else:
                 h.clock.advance(days=31)
-                assert desk.purge_closed_cases(session, h.desk.config, h.clock()) == 1
+                assert closing.purge_closed_cases(session, h.desk.config, h.clock()) == 1
         await h.deliver()
         with h.sessions() as session:
             left = rows_of_the_person(session, number)
@@ -82,7 +83,7 @@ async def test_messages_too_old_to_delete_are_overwritten(Session):
         await whole_case(h)
         h.api.fail_next("deleteMessage", status=400, times=50)  # "message can't be deleted" after 48 hours
         with h.sessions() as session:
-            desk.withdraw_person(session, h.desk.config, PSEUDONYM)
+            closing.withdraw_person(session, h.desk.config, PSEUDONYM)
         await h.deliver()
     texts = [m.text for m in h.api.sent(GROUP)[1:] if not m.text.startswith("copy of")]
     assert texts and set(texts) == {desk_text("message_removed")}

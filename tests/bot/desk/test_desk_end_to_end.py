@@ -14,9 +14,9 @@ from typing import Any, Dict, List
 import pytest
 from sqlalchemy import text as sql_text
 
-from bot import cases
+from bot.desk import models
 from bot.app import build_application
-from bot.desk_content import CENTRE_TZ, desk, format_when, say
+from bot.desk.texts import CENTRE_TZ, desk, format_when, say
 from bot.pseudonym import pseudonym
 from bot.settings import Settings
 from bot.store import Seen
@@ -90,9 +90,6 @@ async def test_arabic_request_to_appointment_and_back_to_the_assistant(rasa, tmp
         try:
             await scenario(fake, application, tracker_url)
         finally:
-            from bot import desk
-
-            desk.unregister(application.bot_data["desk"])
             await application.updater.stop()
             await application.stop()
             await application.post_shutdown(application)
@@ -131,14 +128,14 @@ async def scenario(fake: FakeTelegram, application: Any, tracker_url: str) -> No
     assert [c.status for c in fake.call_log if c.method == "sendMessage"].count(502) == 2
     assert len([m for m in fake.sent(GROUP) if m["text"].startswith("Fall #1 ")]) == 1
     with d.sessions() as session:
-        [row] = session.query(cases.Outbox).filter_by(kind="card").all()
+        [row] = session.query(models.Outbox).filter_by(kind="card").all()
         assert row.status == "delivered" and row.message_id == card["message_id"]
 
     # someone outside the group presses "take": refused, nothing happens
     fake.callback_query(OUTSIDER, "case:1:take", card["message_id"], chat_id=GROUP)
     await fake.async_wait_for(lambda f: any(c.get("text") == desk("refused") for c in f.calls_of("answerCallbackQuery")))
     with d.sessions() as session:
-        assert session.get(cases.Case, 1).status == "new"
+        assert session.get(models.Case, 1).status == "new"
 
     # a counsellor takes it: the person hears someone is there
     before = len(fake.sent(SAMIR))
@@ -211,8 +208,8 @@ async def scenario(fake: FakeTelegram, application: Any, tracker_url: str) -> No
     await leila.presses(data_containing(confirm, "yes"), confirm)
     await fake.async_wait_for(lambda f: any(m["text"] == desk("withdrawn", number=case.number) for m in f.sent(GROUP)))
     with d.sessions() as session:
-        assert session.get(cases.Case, case.number) is None
-        assert not session.query(cases.Outbox).filter(cases.Outbox.chat_id == LEILA).all()
+        assert session.get(models.Case, case.number) is None
+        assert not session.query(models.Outbox).filter(models.Outbox.chat_id == LEILA).all()
     leila_card = [m for m in fake.sent(GROUP) if m["text"] == desk("withdrawn", number=case.number)][0]
     assert "Syrien" not in leila_card["text"] and not buttons(leila_card)
 
@@ -242,15 +239,15 @@ async def scenario(fake: FakeTelegram, application: Any, tracker_url: str) -> No
         for table in ("desk_cases", "desk_outbox", "desk_appointments"):
             dump = " ".join(str(row) for row in session.execute(sql_text(f"SELECT * FROM {table}")))
             assert person not in dump and "صباح الثلاثاء" not in dump, table
-        assert not session.query(cases.Outbox).filter(cases.Outbox.chat_id == SAMIR).count()
+        assert not session.query(models.Outbox).filter(models.Outbox.chat_id == SAMIR).count()
     kept = [m for m in fake.sent(GROUP) if m["message_id"] in group_of_case]
     assert [m["text"] for m in kept] == [desk("withdrawn", number=1)]
 
 
 def case_of(d: Any, message_id: int) -> Any:
     with d.sessions() as session:
-        row = session.query(cases.Outbox.case_number).filter(cases.Outbox.chat_id == GROUP,
-                                                            cases.Outbox.message_id == message_id).first()
+        row = session.query(models.Outbox.case_number).filter(models.Outbox.chat_id == GROUP,
+                                                            models.Outbox.message_id == message_id).first()
         return row[0] if row else None
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text as sql
 
-from bot import cases, desk_content
-from bot.desk import card_text, contact_values
+from bot import db
+from bot.desk import cases, models, texts as desk_texts
+from bot.desk.cards import card_text
+from bot.desk.texts import contact_values
 from bot.render import MAX_ANSWER, MAX_TEXT, fit, split_text, units
 from desk_support import (  # noqa: F401 - fixtures
     COUNSELLOR,
@@ -71,7 +73,7 @@ async def test_the_long_arabic_card_is_delivered_and_the_person_told_it_was_sent
         case = h.submit(request_payload(topic_text=long, summary=long))
         await h.deliver()
         with h.sessions() as session:
-            states = {row.kind: row.status for row in session.query(cases.Outbox)}
+            states = {row.kind: row.status for row in session.query(models.Outbox)}
     assert states == {"card": "delivered", "confirmation": "delivered"}
     [card] = h.api.sent(GROUP)
     assert card.text.startswith(f"Fall #{case.number}") and units(card.text) <= MAX_TEXT
@@ -83,9 +85,9 @@ async def test_a_card_telegram_still_refuses_alerts_the_counsellors_and_tells_th
         h.api.fail_next("sendMessage", status=400)  # the card: refused for good
         await h.deliver()
     group = [m.text for m in h.api.sent(GROUP)]
-    assert group == [desk_content.desk("card_failed", number=case.number)]
+    assert group == [desk_texts.desk("card_failed", number=case.number)]
     person = [m.text for m in h.api.sent(PERSON)]
-    told = desk_content.say("request_card_failed", "ar", number=case.number, **contact_values("ar"))
+    told = desk_texts.say("request_card_failed", "ar", number=case.number, **contact_values("ar"))
     assert told in person
     assert contact_values("ar")["centre_name"] in told
 
@@ -97,7 +99,7 @@ def test_free_text_longer_than_its_column_is_stored_cut_on_postgresql_too(Sessio
         case = cases.submit_request(session, "p", PERSON, request_payload(name=name, counselling_language=language))
         number = case.number
     with Session() as session:
-        stored = session.get(cases.Case, number)
+        stored = session.get(models.Case, number)
         assert len(stored.name) <= 128 and stored.name.endswith("…") and stored.name.startswith(ARABIC.strip())
         assert len(stored.counselling_language) <= 64
 
@@ -108,7 +110,7 @@ def test_an_old_narrow_counselling_language_column_is_widened(engine):
     with engine.begin() as connection:
         connection.execute(sql("ALTER TABLE desk_cases ALTER COLUMN counselling_language TYPE VARCHAR(16)"))
     cases.create_tables(engine)
-    sessions = cases.session_factory(engine)
+    sessions = db.session_factory(engine)
     with sessions() as session:
         case = cases.submit_request(session, "p", PERSON, request_payload(counselling_language="Kurdisch (Sorani)"))
         assert case.counselling_language == "Kurdisch (Sorani)"

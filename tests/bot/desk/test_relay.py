@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.desk_content import desk, say
+from bot.desk.texts import desk, say
 from desk_support import COUNSELLOR, GROUP, OUTSIDER, PERSON, Clock, DeskHarness, FakeBotAPI, Session, engine  # noqa: F401
 
 

@@ -15,7 +15,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 from sqlalchemy import text
 
-from bot import cases
+from bot import db
+from bot.desk import cases, models
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -23,7 +24,7 @@ PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:54
 def _postgres_engine():
     """An engine on a schema of its own, so parallel test runs on the shared database never meet."""
     try:
-        probe = cases.make_engine(PG_URL, connect_args={"connect_timeout": 2})
+        probe = db.make_engine(PG_URL, connect_args={"connect_timeout": 2})
         with probe.connect() as connection:
             connection.execute(text("select 1"))
     except Exception as error:  # noqa: BLE001 - any failure means "not reachable here"
@@ -31,14 +32,14 @@ def _postgres_engine():
     schema = f"desk_test_{uuid.uuid4().hex[:12]}"
     with probe.begin() as connection:
         connection.execute(text(f'create schema "{schema}"'))
-    engine = cases.make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    engine = db.make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
     return engine, probe, schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
     if request.param == "sqlite":
-        engine = cases.make_engine(f"sqlite:///{tmp_path / 'gateway.db'}")
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'gateway.db'}")
         cases.create_tables(engine)
         yield engine
         engine.dispose()
@@ -54,7 +55,7 @@ def engine(request, tmp_path):
 
 @pytest.fixture
 def Session(engine):  # noqa: N802 - it is a class-like factory
-    return cases.session_factory(engine)
+    return db.session_factory(engine)
 
 
 def request_payload(**overrides: Any) -> Dict[str, Any]:
@@ -78,7 +79,7 @@ class Clock:
     @classmethod
     def soon(cls) -> "Clock":
         """A clock a second ahead of real time, so rows enqueued just now are due on it."""
-        return cls(cases.utcnow() + dt.timedelta(seconds=1))
+        return cls(db.utcnow() + dt.timedelta(seconds=1))
 
     def __call__(self) -> dt.datetime:
         return self.now
@@ -298,9 +299,6 @@ class DeskHarness:
         return self
 
     async def __aexit__(self, *exc) -> None:
-        from bot import desk
-
-        desk.unregister(self.desk)
         await self.app.shutdown()
 
     async def deliver(self) -> int:
@@ -342,12 +340,12 @@ class DeskHarness:
                                                      self.app.bot))
 
     def submit(self, payload: Optional[Dict[str, Any]] = None, person: int = PERSON, pseudonym: str = "pseudo-1"):
-        from bot import desk
+        from bot.desk import intake
 
         with self.sessions() as session:
-            return desk.submit(session, self.desk.config, pseudonym, person, payload or request_payload(),
+            return intake.submit(session, self.desk.config, pseudonym, person, payload or request_payload(),
                                now=self.clock())
 
     def case(self, number: int):
         with self.sessions() as session:
-            return session.get(cases.Case, number)
+            return session.get(models.Case, number)

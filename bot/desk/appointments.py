@@ -17,25 +17,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import cases
-from bot.cases import APPOINTMENT, CANCELLED, CONFIRMED, PROPOSED, REMINDER, TAKEN, Appointment, Case
-from bot.desk import (
+from bot.desk.closing import case_appointments
+from bot.desk.core import (
+    Command,
     DeskConfig,
     button_data,
     case_number,
-    case_appointments,
-    desk_chats,
+    counsellor_command,
     desk_of,
-    done,
-    in_desk,
-    is_counsellor,
     notify_group,
     refresh_card,
     tell_person,
 )
-from bot.desk_content import CENTRE_TZ, centre_values, desk, format_when, say
+from bot.desk.models import CONFIRMATION, CONFIRMED, OPEN_STATUSES, PROPOSED, REMINDER, UPDATE, Appointment, Case
+from bot.desk.texts import CENTRE_TZ, centre_values, desk, format_when, say
 
 APPOINTMENT_BUTTON = "appt:"
 REMINDER_BEFORE = dt.timedelta(days=1)
@@ -82,7 +79,7 @@ def _desk_place(case: Case) -> str:
 
 
 def _live(session: Session, number: int) -> List[Appointment]:
-    return [a for a in case_appointments(session, number) if a.status in (PROPOSED, CONFIRMED)]
+    return [a for a in case_appointments(session, number) if a.is_live]
 
 
 def _when(appointment: Appointment, language: str) -> str:
@@ -95,12 +92,11 @@ def _when(appointment: Appointment, language: str) -> str:
 def propose(session: Session, config: DeskConfig, case: Case, slots: Sequence[dt.datetime]) -> Appointment:
     """Offer the slots to the person; an earlier offer or appointment of the case is replaced."""
     for old in _live(session, case.number):
-        if old.status == CONFIRMED:
-            tell_person(session, case, cases.UPDATE, say("appointment_cancelled", case.language,
-                                                          when=_when(old, case.language)))
-        old.status = CANCELLED
-    if case.status in (cases.NEW, APPOINTMENT):
-        case.status = TAKEN
+        if old.status == CONFIRMED:  # a booked appointment is moved: the person is told it no longer holds
+            tell_person(session, case, UPDATE, say("appointment_cancelled", case.language,
+                                                   when=_when(old, case.language)))
+        old.withdraw()
+    case.offer()
     appointment = Appointment(case_number=case.number, slots=[s.isoformat() for s in slots], status=PROPOSED,
                               place=_desk_place(case))
     session.add(appointment)
@@ -109,7 +105,7 @@ def propose(session: Session, config: DeskConfig, case: Case, slots: Sequence[dt
                for i, slot in enumerate(slots)]
     buttons.append([{"text": say("slots_other_button", case.language),
                      "data": f"{APPOINTMENT_BUTTON}{appointment.id}:other"}])
-    tell_person(session, case, cases.UPDATE, say("slots_offer", case.language), buttons)
+    tell_person(session, case, UPDATE, say("slots_offer", case.language), buttons)
     notify_group(session, config, case.number, desk(
         "slots_sent", number=case.number, slots="; ".join(format_when(s, "de") for s in slots)))
     refresh_card(session, config, case)
@@ -123,14 +119,11 @@ def choose(session: Session, config: DeskConfig, appointment: Appointment, index
         return False
     case = session.get(Case, appointment.case_number)
     chosen = slots[index]
-    appointment.chosen, appointment.status = chosen, CONFIRMED
-    appointment.reminder_at = chosen - REMINDER_BEFORE
-    appointment.reminder_sent = appointment.reminder_at <= now  # too close for a "tomorrow" reminder
-    case.status = APPOINTMENT
+    case.book(appointment, chosen, chosen - REMINDER_BEFORE, now)  # too close: no "tomorrow" reminder
     language = case.language
     text = say("appointment_confirmed", language, when=format_when(chosen, language),
                place=place_text(case, language), bring=say("bring", language))
-    tell_person(session, case, cases.CONFIRMATION, text,
+    tell_person(session, case, CONFIRMATION, text,
                 [[{"text": say("cancel_button", language), "data": f"{APPOINTMENT_BUTTON}{appointment.id}:cancel"}]])
     notify_group(session, config, case.number, desk("slot_chosen", number=case.number,
                                                     when=format_when(chosen, "de"), place=appointment.place))
@@ -142,25 +135,23 @@ def ask_other_times(session: Session, config: DeskConfig, appointment: Appointme
     if appointment.status != PROPOSED:
         return False
     case = session.get(Case, appointment.case_number)
-    appointment.status = CANCELLED
-    tell_person(session, case, cases.UPDATE, say("slots_other_sent", case.language))
+    appointment.withdraw()
+    tell_person(session, case, UPDATE, say("slots_other_sent", case.language))
     notify_group(session, config, case.number, desk("other_times", number=case.number))
     return True
 
 
 def cancel(session: Session, config: DeskConfig, appointment: Appointment, by_person: bool) -> bool:
-    if appointment.status not in (PROPOSED, CONFIRMED):
+    if not appointment.is_live:
         return False
     case = session.get(Case, appointment.case_number)
-    appointment.status = CANCELLED
-    if case.status == APPOINTMENT:
-        case.status = TAKEN
+    case.cancel(appointment)
     when_person, when_desk = _when(appointment, case.language), _when(appointment, "de")
     if by_person:
-        tell_person(session, case, cases.UPDATE, say("appointment_cancelled_by_you", case.language, when=when_person))
+        tell_person(session, case, UPDATE, say("appointment_cancelled_by_you", case.language, when=when_person))
         notify_group(session, config, case.number, desk("cancelled_by_person", number=case.number, when=when_desk))
     else:
-        tell_person(session, case, cases.UPDATE, say("appointment_cancelled", case.language, when=when_person))
+        tell_person(session, case, UPDATE, say("appointment_cancelled", case.language, when=when_person))
         notify_group(session, config, case.number, desk("cancelled_by_desk", number=case.number, when=when_desk))
     refresh_card(session, config, case)
     return True
@@ -171,7 +162,7 @@ def enqueue_due_reminders(session: Session, now: dt.datetime) -> int:
     due = session.scalars(
         select(Appointment).join(Case, Case.number == Appointment.case_number).where(
             Appointment.status == CONFIRMED, Appointment.reminder_sent.is_(False),
-            Appointment.reminder_at <= now, Appointment.chosen > now, Case.status.in_(cases.OPEN_STATUSES))
+            Appointment.reminder_at <= now, Appointment.chosen > now, Case.status.in_(OPEN_STATUSES))
     ).all()
     for appointment in due:
         case = session.get(Case, appointment.case_number)
@@ -185,56 +176,39 @@ def enqueue_due_reminders(session: Session, now: dt.datetime) -> int:
 
 # --- handlers ----------------------------------------------------------------------------------------
 
-async def propose_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@counsellor_command()
+def propose_command(command: Command) -> Optional[str]:
     """/propose <case> <YYYY-MM-DD HH:MM> …: offer appointment slots to the person."""
-    d = desk_of(context)
-    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
-        raise ApplicationHandlerStop
-    parts = (update.effective_message.text or "").split(maxsplit=2)
-    number = case_number(parts[1]) if len(parts) > 1 else None
-    with d.sessions() as session:
-        case = cases.get_case(session, number) if number is not None else None
-        if case is None:
-            notice: Optional[str] = (desk("no_such_case", number=number) if number is not None
-                                     else desk("propose_help", number="<Fallnummer>"))
-        elif not case.is_open:
-            notice = desk("case_is_closed", number=number)
-        else:
-            try:
-                slots = parse_slots(parts[2] if len(parts) > 2 else "", d.clock())
-            except SlotError as error:
-                example = (d.clock() + dt.timedelta(days=2)).astimezone(CENTRE_TZ).strftime("%Y-%m-%d 10:00")
-                notice = desk("propose_bad", problem=str(error), number=number, example=example)
-            else:
-                propose(session, d.config, case, slots)
-                notice = None
-        session.commit()
-    await done(update, d, notice)
+    case = command.case()
+    if case is None:
+        return (desk("no_such_case", number=command.number) if command.number is not None
+                else desk("propose_help", number="<Fallnummer>"))
+    if not case.is_open:
+        return desk("case_is_closed", number=command.number)
+    now = command.desk.clock()
+    try:
+        slots = parse_slots(command.rest, now)
+    except SlotError as error:
+        example = (now + dt.timedelta(days=2)).astimezone(CENTRE_TZ).strftime("%Y-%m-%d 10:00")
+        return desk("propose_bad", problem=str(error), number=command.number, example=example)
+    propose(command.session, command.config, case, slots)
+    return None
 
 
-async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@counsellor_command()
+def cancel_command(command: Command) -> Optional[str]:
     """/cancelappt <case>: cancel the case's appointment (or open offer) and tell the person."""
-    d = desk_of(context)
-    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
-        raise ApplicationHandlerStop
-    args = context.args or []
-    number = case_number(args[0]) if args else None
-    notice = None
-    with d.sessions() as session:
-        live = _live(session, number) if number is not None else []
-        if not live:
-            notice = desk("no_appointment", number=number if number is not None else "?")
-        for appointment in live:
-            cancel(session, d.config, appointment, by_person=False)
-        session.commit()
-    await done(update, d, notice)
+    live = _live(command.session, command.number) if command.number is not None else []
+    for appointment in live:
+        cancel(command.session, command.config, appointment, by_person=False)
+    return None if live else desk("no_appointment", number=command.number if command.number is not None else "?")
 
 
 async def appointment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The person's slot, "other times" or cancel button."""
     d = desk_of(context)
     query = update.callback_query
-    parsed = button_data(query.data, "appt:")
+    parsed = button_data(query.data, APPOINTMENT_BUTTON)
     appointment_id, choice = parsed if parsed is not None else (None, "")
     done = False
     language = None
@@ -259,9 +233,3 @@ async def appointment_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     d.kick()
     raise ApplicationHandlerStop
 
-
-def add_handlers(application: Application, group: int) -> None:
-    config: DeskConfig = application.bot_data["desk"].config
-    application.add_handler(CommandHandler("propose", propose_command, filters=desk_chats(config)), group=group)
-    application.add_handler(CommandHandler("cancelappt", cancel_command, filters=desk_chats(config)), group=group)
-    application.add_handler(CallbackQueryHandler(appointment_button, pattern=r"^appt:"), group=group)

@@ -12,17 +12,16 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import cases
-from bot.cases import NEW, RELAY, TAKEN, Case
-from bot.desk import (
+from bot.db import utcnow
+from bot.desk import cases
+from bot.desk.core import (
+    Command,
     DeskConfig,
-    case_number,
-    counsellor_label,
+    counsellor_command,
     desk_of,
     done,
-    desk_chats,
     in_desk,
     is_counsellor,
     notify_group,
@@ -30,31 +29,26 @@ from bot.desk import (
     run_db,
     tell_person,
 )
-from bot.desk_content import desk, say
+from bot.desk.models import RELAY, UPDATE, Case
+from bot.desk.outbox import enqueue
+from bot.desk.texts import desk, say
 
 
 # --- plain functions (the caller commits) -----------------------------------------------------------
 
 def take(session: Session, config: DeskConfig, case: Case, counsellor_id: int, counsellor: str) -> None:
     """A counsellor takes the case (or re-opens its relay): the person is told someone is there."""
-    if case.status == NEW:
-        case.status = TAKEN
-    if case.taken_at is None:
-        case.taken_at = cases.utcnow()
-    case.counsellor_id, case.counsellor_name = counsellor_id, counsellor
-    if not case.relay_open:
-        case.relay_open = True
-        tell_person(session, case, cases.UPDATE, say("relay_started", case.language))
+    if case.take(counsellor_id, counsellor, utcnow()):
+        tell_person(session, case, UPDATE, say("relay_started", case.language))
     refresh_card(session, config, case)
     notify_group(session, config, case.number, desk("taken", number=case.number, counsellor=counsellor))
 
 
 def to_person(session: Session, config: DeskConfig, case: Case, text: str) -> Optional[str]:
     """Relay a counsellor's text; returns a notice for the counsellor when it cannot be relayed."""
-    if not case.is_open:
-        return desk("case_is_closed", number=case.number)
-    if not case.relay_open:
-        return desk("not_taken", number=case.number)
+    refused = _not_relaying(case)
+    if refused:
+        return refused
     tell_person(session, case, RELAY, say("relay_frame", case.language, text=text))
     return None
 
@@ -62,13 +56,21 @@ def to_person(session: Session, config: DeskConfig, case: Case, text: str) -> Op
 def media_to_person(session: Session, config: DeskConfig, case: Case, from_chat_id: int,
                     message_id: int) -> Optional[str]:
     """Relay a counsellor's photo, document or voice note (copied: the counsellor's account is not shown)."""
+    refused = _not_relaying(case)
+    if refused:
+        return refused
+    tell_person(session, case, RELAY, say("relay_media_frame", case.language))
+    enqueue(session, RELAY, case.chat_id, {"copy": {"chat_id": from_chat_id, "message_id": message_id}},
+            case_number=case.number)
+    return None
+
+
+def _not_relaying(case: Case) -> Optional[str]:
+    """Why nothing can be relayed to the person of this case now (closed, or nobody took it), or None."""
     if not case.is_open:
         return desk("case_is_closed", number=case.number)
     if not case.relay_open:
         return desk("not_taken", number=case.number)
-    tell_person(session, case, RELAY, say("relay_media_frame", case.language))
-    cases.enqueue(session, RELAY, case.chat_id, {"copy": {"chat_id": from_chat_id, "message_id": message_id}},
-                  case_number=case.number)
     return None
 
 
@@ -79,9 +81,9 @@ def media_from_person(session: Session, config: DeskConfig, chat_id: int, messag
         return False
     notify_group(session, config, case.number, desk("person_sends", number=case.number))
     reply_to = cases.card_message_id(session, case.number)
-    cases.enqueue(session, RELAY, config.group_chat_id,
-                  {"copy": {"chat_id": chat_id, "message_id": message_id}, **({"reply_to": reply_to} if reply_to else {})},
-                  case_number=case.number)
+    enqueue(session, RELAY, config.group_chat_id,
+            {"copy": {"chat_id": chat_id, "message_id": message_id}, **({"reply_to": reply_to} if reply_to else {})},
+            case_number=case.number)
     return True
 
 
@@ -96,10 +98,9 @@ def from_person(session: Session, config: DeskConfig, chat_id: int, text: str) -
 
 def end(session: Session, config: DeskConfig, case: Case, who: str) -> bool:
     """End the relay (the case stays open); False when there was none to end."""
-    if not case.relay_open:
+    if not case.end_relay():
         return False
-    case.relay_open = False
-    tell_person(session, case, cases.UPDATE, say("relay_ended", case.language))
+    tell_person(session, case, UPDATE, say("relay_ended", case.language))
     notify_group(session, config, case.number, desk("relay_ended", number=case.number, who=who))
     return True
 
@@ -131,46 +132,35 @@ async def group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await done(update, d, notice)
 
 
-async def reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@counsellor_command()
+def reply_command(command: Command) -> Optional[str]:
     """/reply <case> <text>: to the person of that case."""
-    d = desk_of(context)
-    if not in_desk(update, d.config) or not await is_counsellor(context.bot, d.config, update.effective_user.id):
-        raise ApplicationHandlerStop
-    text = (update.effective_message.text or "").split(maxsplit=2)
-    if len(text) < 3 or case_number(text[1]) is None:
-        await update.effective_message.reply_text(desk("usage_reply"))
-        raise ApplicationHandlerStop
-    number = case_number(text[1])
-    with d.sessions() as session:
-        case = cases.get_case(session, number)
-        notice = desk("no_such_case", number=number) if case is None else to_person(session, d.config, case, text[2])
-        session.commit()
-    await done(update, d, notice)
+    if command.number is None or not command.rest:
+        return desk("usage_reply")
+    case = command.case()
+    if case is None:
+        return desk("no_such_case", number=command.number)
+    return to_person(command.session, command.config, case, command.rest)
+
+
+@counsellor_command()
+def end_for_counsellor(command: Command) -> Optional[str]:
+    """/end <case>, or /end as a reply to a message of the case, in the desk: the case's relay ends."""
+    if command.number is not None:
+        case = command.case()
+    else:
+        case = _replied_case(command.session, command.config, command.update)
+    if case is None:
+        return desk("usage_end")
+    ended = end(command.session, command.config, case, command.counsellor)
+    return None if ended else desk("not_taken", number=case.number)
 
 
 async def end_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/end: a counsellor ends a case's relay (number or reply); a person ends their own relay."""
     d = desk_of(context)
-    message = update.effective_message
     if in_desk(update, d.config):
-        if not await is_counsellor(context.bot, d.config, update.effective_user.id):
-            raise ApplicationHandlerStop
-        args = context.args or []
-        with d.sessions() as session:
-            if args and case_number(args[0]) is not None:
-                case = cases.get_case(session, case_number(args[0]))
-            else:
-                case = _replied_case(session, d.config, update)
-            if case is None:
-                notice: Optional[str] = desk("usage_end")
-            else:
-                ended = end(session, d.config, case, counsellor_label(update))
-                notice = None if ended else desk("not_taken", number=case.number)
-            session.commit()
-        if notice:
-            await message.reply_text(notice)
-        d.kick()
-        raise ApplicationHandlerStop
+        await end_for_counsellor(update, context)
     if update.effective_chat.type != "private":
         return
     with d.sessions() as session:
@@ -204,12 +194,3 @@ async def person_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     d.kick()
     raise ApplicationHandlerStop
 
-
-def add_handlers(application: Application, group: int) -> None:
-    config: DeskConfig = application.bot_data["desk"].config
-    application.add_handler(CommandHandler("reply", reply_command, filters=desk_chats(config)), group=group)
-    application.add_handler(CommandHandler("end", end_command), group=group)
-    messages = ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED
-    application.add_handler(MessageHandler(filters.Chat(chat_id=config.group_chat_id) & filters.REPLY & messages,
-                                           group_reply), group=group)
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & messages, person_message), group=group)

@@ -7,8 +7,9 @@ import logging
 import pytest
 from telegram import Update
 
-from bot import desk_content, groups
-from bot.desk import button_data, case_number
+from bot import groups
+from bot.desk import texts as desk_texts
+from bot.desk.core import button_data, case_number
 from bot.texts import text
 from bot.updates import OrderedUpdateProcessor
 from desk_support import (  # noqa: F401 - fixtures
@@ -63,7 +64,7 @@ async def test_desk_commands_do_nothing_in_another_group_even_for_counsellors(ha
         assert h.case(case.number).status == "new"
     assert h.api.sent(OTHER_GROUP) == []
     assert len(h.api.sent(PERSON)) == sent_before
-    assert all(a["text"] == desk_content.desk("refused") for a in h.api.answers())
+    assert all(a["text"] == desk_texts.desk("refused") for a in h.api.answers())
 
 
 async def test_an_allow_listed_counsellor_acts_from_their_private_chat_only(harness_for):

@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot import cases
+from bot.desk import cases, models
+from wegweiser.handoff import InvalidRequest
 from desk_support import Session, engine, request_payload  # noqa: F401 - fixtures
 
 
@@ -26,9 +27,9 @@ def test_request_commits_case_card_and_confirmation_together(Session):
     with Session() as session:
         case = cases.submit_request(session, "p1", 42, request_payload(), card=card, confirmation=confirmation)
     with Session() as session:
-        stored = session.get(cases.Case, case.number)
-        assert stored.status == cases.NEW and stored.language == "ar" and stored.country == "IQ"
-        rows = session.scalars(select(cases.Outbox).order_by(cases.Outbox.id)).all()
+        stored = session.get(models.Case, case.number)
+        assert stored.status == models.NEW and stored.language == "ar" and stored.country == "IQ"
+        rows = session.scalars(select(models.Outbox).order_by(models.Outbox.id)).all()
         assert [(r.kind, r.chat_id, r.payload["text"], r.status) for r in rows] == [
             ("card", -100, f"Fall {case.number}", "pending"), ("confirmation", 42, "sent", "pending")]
 
@@ -40,7 +41,7 @@ def test_a_failing_card_commits_nothing(Session):
     with Session() as session, pytest.raises(RuntimeError):
         cases.submit_request(session, "p1", 42, request_payload(), card=broken)
     with Session() as session:
-        assert count(session, cases.Case) == 0 and count(session, cases.Outbox) == 0
+        assert count(session, models.Case) == 0 and count(session, models.Outbox) == 0
 
 
 def test_the_same_request_twice_is_one_case(Session):
@@ -49,7 +50,7 @@ def test_the_same_request_twice_is_one_case(Session):
         again = cases.submit_request(session, "p1", 42, request_payload(), request_id="u7", card=card)
         other = cases.submit_request(session, "p1", 42, request_payload(), request_id="u8", card=card)
         assert first.number == again.number != other.number
-        assert count(session, cases.Case) == 2 and count(session, cases.Outbox) == 2
+        assert count(session, models.Case) == 2 and count(session, models.Outbox) == 2
 
 
 def test_without_request_id_an_identical_payload_is_the_same_request(Session):
@@ -69,7 +70,7 @@ def test_phone_is_kept_only_when_phone_was_chosen(Session):
 
 @pytest.mark.parametrize("bad", [{"version": 2}, {"language": None}, {"contact": "pigeon"}, {"times": "morning"}])
 def test_payloads_outside_the_contract_are_refused(Session, bad):
-    with Session() as session, pytest.raises(cases.InvalidRequest):
+    with Session() as session, pytest.raises(InvalidRequest):
         cases.submit_request(session, "p1", 1, request_payload(**bad))
 
 
@@ -78,20 +79,20 @@ def test_delete_person_removes_everything_and_returns_open_cases(Session):
         open_case = cases.submit_request(session, "p1", 42, request_payload(), request_id="a", card=card,
                                          confirmation=confirmation)
         closed = cases.submit_request(session, "p1", 42, request_payload(), request_id="b", card=card)
-        closed.status = cases.CLOSED
-        session.add(cases.Appointment(case_number=open_case.number, slots=["2026-12-01T09:00:00+00:00"]))
+        closed.status = models.CLOSED
+        session.add(models.Appointment(case_number=open_case.number, slots=["2026-12-01T09:00:00+00:00"]))
         keep = cases.submit_request(session, "p2", 43, request_payload(), card=card)
         session.commit()
-        session.execute(cases.Outbox.__table__.update().where(cases.Outbox.case_number == open_case.number,
-                                                              cases.Outbox.kind == "card").values(message_id=77))
+        session.execute(models.Outbox.__table__.update().where(models.Outbox.case_number == open_case.number,
+                                                              models.Outbox.kind == "card").values(message_id=77))
         session.commit()
 
         withdrawn = cases.delete_person(session, "p1")
 
         assert withdrawn == [cases.WithdrawnCase(open_case.number, 77)]
-        assert session.scalars(select(cases.Case.number)).all() == [keep.number]
-        assert {r.case_number for r in session.scalars(select(cases.Outbox))} == {keep.number}
-        assert count(session, cases.Appointment) == 0
+        assert session.scalars(select(models.Case.number)).all() == [keep.number]
+        assert {r.case_number for r in session.scalars(select(models.Outbox))} == {keep.number}
+        assert count(session, models.Appointment) == 0
 
 
 def test_purge_closed_keeps_open_and_recent_cases(Session):
@@ -100,18 +101,18 @@ def test_purge_closed_keeps_open_and_recent_cases(Session):
         old = cases.submit_request(session, "p1", 1, request_payload(), request_id="old", card=card)
         recent = cases.submit_request(session, "p1", 1, request_payload(), request_id="recent", card=card)
         still_open = cases.submit_request(session, "p1", 1, request_payload(), request_id="open", card=card)
-        old.status = recent.status = cases.CLOSED
+        old.status = recent.status = models.CLOSED
         old.closed_at = now - dt.timedelta(days=31)
         recent.closed_at = now - dt.timedelta(days=29)
         session.commit()
 
         assert cases.purge_closed(session, 30, now=now) == 1
-        assert sorted(session.scalars(select(cases.Case.number)).all()) == [recent.number, still_open.number]
-        assert count(session, cases.Outbox) == 2
+        assert sorted(session.scalars(select(models.Case.number)).all()) == [recent.number, still_open.number]
+        assert count(session, models.Outbox) == 2
 
 
 def test_datetimes_come_back_aware_in_utc(Session):
     with Session() as session:
         case = cases.submit_request(session, "p1", 1, request_payload())
     with Session() as session:
-        assert session.get(cases.Case, case.number).created_at.tzinfo == dt.timezone.utc
+        assert session.get(models.Case, case.number).created_at.tzinfo == dt.timezone.utc

@@ -5,9 +5,9 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from bot import cases
-from bot.cases import Outbox
-from bot.outbox import OutboxWorker, backoff
+from bot.desk import cases, models, outbox
+from bot.desk.models import Outbox
+from bot.desk.outbox import OutboxWorker, backoff
 from desk_support import GROUP, Clock, FakeBotAPI, Session, engine, fake_bot, request_payload  # noqa: F401
 
 
@@ -81,8 +81,8 @@ async def test_a_chat_stays_in_order_while_its_first_message_retries(Session):
     api, clock = FakeBotAPI(), Clock.soon()
     with Session() as session:
         for text in ("eins", "zwei"):
-            cases.enqueue(session, cases.RELAY, 42, {"text": text})
-        cases.enqueue(session, cases.RELAY, 43, {"text": "andere"})
+            outbox.enqueue(session, models.RELAY, 42, {"text": text})
+        outbox.enqueue(session, models.RELAY, 43, {"text": "andere"})
         session.commit()
     worker = await worker_for(Session, api, clock)
     api.fail_next("sendMessage", status=502)
@@ -127,8 +127,8 @@ async def test_rows_stuck_in_sending_are_resent_with_a_note_only_after_the_lease
 async def test_errors_retrying_cannot_fix_fail_the_row_without_blocking_the_chat(Session):
     api, clock = FakeBotAPI(), Clock.soon()
     with Session() as session:
-        cases.enqueue(session, cases.RELAY, 42, {"text": "blocked"})
-        cases.enqueue(session, cases.RELAY, 42, {"text": "next"})
+        outbox.enqueue(session, models.RELAY, 42, {"text": "blocked"})
+        outbox.enqueue(session, models.RELAY, 42, {"text": "next"})
         session.commit()
     api.fail_next("sendMessage", status=403)
     worker = await worker_for(Session, api, clock)
@@ -144,7 +144,7 @@ async def test_updates_edit_the_card_in_place(Session):
     await worker.deliver_due()
     card = api.sent(GROUP)[0]
     with Session() as session:
-        cases.enqueue(session, cases.UPDATE, GROUP, {"text": "Fall #1 übernommen", "edit": card.message_id})
+        outbox.enqueue(session, models.UPDATE, GROUP, {"text": "Fall #1 übernommen", "edit": card.message_id})
         session.commit()
     await worker.deliver_due()
     assert len(api.sent(GROUP)) == 1 and card.edited and card.text == "Fall #1 übernommen" and card.buttons == []
@@ -172,8 +172,8 @@ async def test_rows_in_back_off_for_many_chats_never_hold_up_another_chat(Sessio
     clock = Clock.soon()
     with Session() as session:
         for chat in range(1000, 1030):  # older rows, all waiting for a retry an hour from now
-            cases.enqueue(session, cases.UPDATE, chat, {"text": "später"}, not_before=clock() + dt.timedelta(hours=1))
-        cases.enqueue(session, cases.UPDATE, 77, {"text": "jetzt"})
+            outbox.enqueue(session, models.UPDATE, chat, {"text": "später"}, not_before=clock() + dt.timedelta(hours=1))
+        outbox.enqueue(session, models.UPDATE, 77, {"text": "jetzt"})
         session.commit()
     api = FakeBotAPI()
     worker = await worker_for(Session, api, clock, batch=5)  # far fewer than the rows waiting
