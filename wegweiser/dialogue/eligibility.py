@@ -263,6 +263,8 @@ def _reag(b: _Builder, person: Person, eu_citizen: bool) -> ProgrammeResult:
         b.value("reag_startup_aid_child")
         b.value("reag_startup_aid_family_cap")
         notes.append("startup_aid_unconfirmed" if person.country else "startup_aid_by_nationality")
+        if person.family_known and (person.adults or 0) + (person.children or 0) > 1:
+            notes.append("startup_aid_family_cap")  # a family asking for its total learns the maximum
     if person.country == "SY":
         b.value("reag_syria_since")
         notes.append("syria_since")

@@ -220,3 +220,10 @@ def test_changed_amount_changes_the_result():
     facts["reag_travel_allowance_adult"] = adult.copy(update={"value": 999})
     found = [l for l in assess(Person("IQ", adults=1), facts).result("reag").lines if l.item == "travel_allowance"]
     assert total(found) == (999,)
+
+
+def test_a_family_whose_startup_aid_a_counsellor_checks_still_learns_the_family_maximum():
+    family = reag(Person(country="AF", adults=2, children=5))
+    assert "startup_aid_unconfirmed" in family.notes and "startup_aid_family_cap" in family.notes
+    single = reag(Person(country="AF", adults=1, children=0))
+    assert "startup_aid_family_cap" not in single.notes
