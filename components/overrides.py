@@ -18,7 +18,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from wegweiser.safety import CrisisTerms  # noqa: F401 (the matcher lives beside its content)
+from wegweiser.nlu.safety import CrisisTerms  # noqa: F401 (the matcher lives beside its content)
 
 CRISIS_INTENT = "crisis"
 

@@ -332,7 +332,7 @@ def test_stop_hangs_up_a_waiting_long_poll(fake):
     def poll() -> None:
         try:
             call(fake, "getUpdates", {"timeout": 30})
-        except Exception as err:   # the connection is dropped without an answer
+        except Exception as err:  # noqa: BLE001 - the connection is dropped without an answer
             errors.append(err)
 
     poller = threading.Thread(target=poll)
