@@ -8,9 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from wegweiser import unanswered
-from wegweiser.content import load_topics, message, read_yaml
+from wegweiser.content import default_language, load_topics, read_yaml
+from wegweiser.dialogue.turn import clarify_topics, fact_note, faq_topic, previous_turn_failed, rendered_values
 from wegweiser.paths import content_dir
-from wegweiser.turn import clarify_topics, fact_note, faq_topic, previous_turn_failed, rendered_values
+from wegweiser.texts import message
 
 
 @lru_cache(maxsize=None)
@@ -20,8 +21,6 @@ def topic_programmes() -> Mapping[str, Sequence[str]]:
 
 
 def _language(tracker: Tracker) -> str:
-    from wegweiser.content import default_language
-
     return tracker.get_slot("language") or default_language()
 
 

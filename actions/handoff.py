@@ -1,4 +1,4 @@
-"""Actions of the handoff request (`handoff_form`): thin adapters over wegweiser.handoff_form.
+"""Actions of the handoff request (`handoff_form`): thin adapters over wegweiser.dialogue.handoff_form.
 
 Rasa only collects the request and hands the confirmed one to the Telegram gateway as one custom
 message; the gateway stores the case and then tells the person it was sent (docs/handoff.md).
@@ -13,10 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from wegweiser.content import default_language
-from wegweiser.forms import answers_now
-from wegweiser.handoff_form import (CONFIRM, CONSENT, CONTACT, LANGUAGE, NAME, NO, OUTCOME, PHONE, REASON, SLOTS, TIMES,
+from wegweiser.dialogue.forms import answers_now
+from wegweiser.dialogue.handoff_form import (CONFIRM, CONSENT, CONTACT, LANGUAGE, NAME, NO, OUTCOME, PHONE, REASON, SLOTS, TIMES,
                                     TOPIC, next_slot, outcome, payload, question, reason, text, understand)
-from wegweiser.turn import rendered_values
+from wegweiser.dialogue.turn import rendered_values
 
 
 def _language(tracker: Tracker) -> str:

@@ -1,20 +1,21 @@
-"""Actions of the programme lookup form: thin adapters over wegweiser.lookup_form, .eligibility and
+"""Actions of the programme lookup form: thin adapters over wegweiser.dialogue.lookup_form, .eligibility and
 .lookup_answer (all plain functions with their own tests)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
+from babel.lists import format_list
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from wegweiser.content import default_language
-from wegweiser.eligibility import assess
-from wegweiser.lookup_answer import render, text
-from wegweiser.forms import answers_now
-from wegweiser.lookup_form import SLOTS, next_question, person, required_slots, summary, understand
+from wegweiser.dialogue.eligibility import assess
+from wegweiser.dialogue.forms import answers_now
+from wegweiser.dialogue.lookup_answer import render, text
+from wegweiser.dialogue.lookup_form import SLOTS, next_question, person, required_slots, summary, understand
 from wegweiser.render import country_name
 
 
@@ -71,7 +72,6 @@ class ActionAskLookup(Action, ABC):
         if "codes" in values:
             names = [country_name(code, language) for code in values["codes"]]
             buttons = [{"title": name, "payload": name} for name in names]
-            from babel.lists import format_list
 
             style = "or" if key == "ambiguous_country" else "standard"
             values = {"countries": format_list(names, style=style, locale=language)}

@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from wegweiser.other_language import reply
+from wegweiser.nlu.other_language import reply
 
 
 class ActionOtherLanguage(Action):

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
 from wegweiser.freshness import refresh_if_changed
-from wegweiser.turn import slot_updates
+from wegweiser.dialogue.turn import slot_updates
 
 
 class ValidateSlotMappings(ValidationAction):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -21,12 +20,11 @@ from typing import Dict, List
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.load import conversation, messages_by_language
+from scripts.launch import Services
+from tests.conftest import free_port
 
-from bench.load import conversation, messages_by_language  # noqa: E402
-from scripts.launch import Services  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TICK = os.sysconf("SC_CLK_TCK")
 

@@ -21,14 +21,27 @@ import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text,
-                        create_engine)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+)
+
+from wegweiser.content import load_topics, read_yaml
+from wegweiser.handoff import CONTACTS as CONTACT_WAYS
+from wegweiser.handoff import TOPICS as HANDOFF_TOPICS
+from wegweiser.paths import content_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from wegweiser.content import load_topics, read_yaml  # noqa: E402
-from wegweiser.paths import content_dir  # noqa: E402
 
 tracker_metadata = MetaData()
 #: the columns of Rasa 3.6's SQLTrackerStore.SQLEvent (tests/wegweiser/test_report.py compares them)
@@ -62,8 +75,6 @@ NOT_UNDERSTOOD = (
     "هل يمكنني أخذ قطتي", "ما هي الأوراق للمدرسة", "آیا می توانم وسایلم را بفرستم", "можно ли взять собаку",
     "uçakta kaç kilo bagaj", "wann kommt mein Geld auf das Konto 123456789",
 )
-HANDOFF_TOPICS = ("money", "travel", "legal_case", "appointment", "other")
-CONTACT_WAYS = ("chat", "phone", "in_person", "video")
 
 
 def multiplier_codes() -> List[str]:

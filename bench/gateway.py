@@ -17,7 +17,6 @@ import logging
 import multiprocessing
 import random
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -29,13 +28,12 @@ from typing import Any, Dict, List
 import httpx
 from sqlalchemy import create_engine, text as sql
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bot.app import build_application
+from bot.pseudonym import pseudonym
+from bot.settings import Settings
+from tests.fakes.telegram_api import FakeTelegram
 
-from bot.app import build_application  # noqa: E402
-from bot.pseudonym import pseudonym  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 KEY = "bench-pseudonym-key-0123456789"
 #: questions written for the benchmark (not the held-out set), one list per Telegram language

@@ -80,7 +80,7 @@ def peak_rss_mb() -> float:
 
 def texts_of(root: Path) -> List[str]:
     sys.path.insert(0, str(root))
-    from wegweiser.evaluation import heldout_examples
+    from wegweiser.maintenance.evaluation import heldout_examples
 
     return [text for _, text in heldout_examples()]
 
@@ -119,9 +119,9 @@ def parse_worker(root: Path, model: Path) -> Dict[str, float]:
 
 
 def detection_worker(root: Path) -> Dict[str, float]:
-    """What the action server does with each message's language: wegweiser.turn.slot_updates."""
+    """What the action server does with each message's language: wegweiser.dialogue.turn.slot_updates."""
     texts = texts_of(root)
-    from wegweiser.turn import slot_updates
+    from wegweiser.dialogue.turn import slot_updates
 
     for text in texts[:10]:
         slot_updates({}, {"text": text, "metadata": {}})

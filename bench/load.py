@@ -21,7 +21,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -33,12 +32,11 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scripts.launch import Services, wait_until_up
+from tests.conftest import free_port
+from wegweiser.maintenance.evaluation import heldout_examples, language_of
 
-from scripts.launch import Services, wait_until_up  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
-from wegweiser.evaluation import heldout_examples, language_of  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SCENARIOS: List[Tuple[int, int]] = [(1, 60), (20, 15), (50, 10)]
 FIRST_MESSAGES = 30
@@ -230,7 +228,7 @@ def gateway(tracker_url: str) -> Callable[[str], dict]:
     def run(url: str) -> dict:
         output = subprocess.run([str(ROOT / ".venv/bot/bin/python"), str(ROOT / "bench" / "gateway.py"),
                                  "--rasa-url", url, "--tracker-url", tracker_url], cwd=ROOT, check=True,
-                                capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                                capture_output=True, text=True)
         return {"gateway": json.loads(output.stdout.strip().splitlines()[-1])}
     return run
 

@@ -20,7 +20,7 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 
 import yaml
 
-from wegweiser.evaluation import Prediction, language_of, predict, score
+from wegweiser.maintenance.evaluation import Prediction, language_of, predict, score
 
 #: epochs of DIET and the ResponseSelector in Rasa's default pipeline, and so when RASA_INIT_EPOCHS is not set
 RASA_DEFAULT_EPOCHS = 100

@@ -18,14 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
+from sqlalchemy import create_engine, text
+
+from bench.demo_store import generate
+from wegweiser.maintenance.needs_report import build_report, period_for
+from wegweiser.maintenance.report_page import write_report
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from bench.demo_store import generate  # noqa: E402
-from wegweiser.needs_report import build_report, period_for  # noqa: E402
-from wegweiser.report_page import write_report  # noqa: E402
 
 
 @contextmanager

@@ -17,7 +17,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,13 +24,12 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.report_time import report_bench  # (the needs report on 100,000 generated conversations)
+from scripts.launch import Services
+from tests.conftest import free_port
+from wegweiser.maintenance.evaluation import heldout_examples
 
-from bench.report_time import report_bench  # noqa: E402  (the needs report on 100,000 generated conversations)
-from scripts.launch import Services  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
-from wegweiser.evaluation import heldout_examples  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MESSAGES = 240
 CONCURRENT = 20
@@ -43,7 +41,7 @@ def train(project: Path, out: Path, name: str, force: bool) -> float:
     subprocess.run([str(ROOT / ".venv/rasa/bin/rasa"), "train", "--domain", str(project / "domain"), "--data",
                     str(project / "data"), "--config", str(project / "config.yml"), "--out", str(out),
                     "--fixed-model-name", name, "--quiet"] + (["--force"] if force else []),
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return time.monotonic() - start
 
 
@@ -110,7 +108,7 @@ def gateway_bench(rasa_url: str, tracker_db: Path) -> dict:
     """The Telegram gateway's figures (bench/gateway.py in the bot virtualenv, against this Rasa)."""
     output = subprocess.run([str(ROOT / ".venv/bot/bin/python"), str(ROOT / "bench" / "gateway.py"), "--rasa-url",
                              rasa_url, "--tracker-url", f"sqlite:///{tracker_db.resolve()}"], cwd=ROOT, check=True,
-                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                            capture_output=True, text=True)
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
@@ -172,11 +170,11 @@ def main() -> None:
             print(f"{key:<{width}}  {value}")
     for title, key in (("held-out accuracy (%)", "heldout_accuracy_percent"),
                        ("top-ranked intent, no threshold (%)", "heldout_top_intent_percent")):
-        table = results[key]
-        languages = sorted({language for row in table.values() for language in row})
-        label = max(map(len, table)) + 2
+        rows = results[key]
+        languages = sorted({language for row in rows.values() for language in row})
+        label = max(map(len, rows)) + 2
         print(f"\n{title:<{label}}" + "".join(f"{language:>7}" for language in languages))
-        for name, row in table.items():
+        for name, row in rows.items():
             print(f"{name:<{label}}" + "".join(f"{row.get(language, float('nan')):>7.1f}" for language in languages))
     print("\nunder load (closed loop, REST channel):\n" + table(results["load"]))
 

@@ -1,7 +1,9 @@
 """Builds the Telegram application from the settings and runs it (long polling, or a webhook)."""
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 from typing import Optional
 
 import httpx
@@ -79,6 +81,16 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
         handler.addFilter(redact)
 
 
+def stop_sniffio_search() -> None:
+    """httpcore runs `import sniffio` for every lock, event and cancellation shield of every request; anyio 4
+    no longer brings sniffio, and a failed import searches every sys.path folder again each time: about a
+    quarter of the gateway's event-loop time under load (measured with py-spy on tests/bot/test_fuzz.py,
+    docs/measurements/faults.md). A None in sys.modules makes that import fail at once (httpcore then takes
+    asyncio, as it does now). Nothing changes where sniffio is installed."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 def file_url(base_url: str) -> str:
     """Telegram's file URL next to the API URL: .../bot -> .../file/bot."""
     return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url.rstrip("/") + "/file/bot"
@@ -87,6 +99,7 @@ def file_url(base_url: str) -> str:
 def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBaseTransport] = None,
                       request: Optional[BaseRequest] = None) -> Application:
     """The application; tests inject a Rasa transport and a Telegram request class instead of the network."""
+    stop_sniffio_search()
     store = Store(settings.DATABASE_URL)
     tracker = TrackerDatabase(settings.TRACKER_DB_URL) if settings.TRACKER_DB_URL else None
     key = settings.PSEUDONYM_KEY.get_secret_value()
@@ -126,7 +139,8 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         .base_file_url(file_url(settings.TELEGRAM_BASE_URL))
         .rate_limiter(RetryingRateLimiter(settings.SEND_RETRIES))
         .concurrent_updates(OrderedUpdateProcessor(
-            store, person_of, ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID)))
+            store, person_of, max_concurrent_updates=settings.CONCURRENT_UPDATES,
+            ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

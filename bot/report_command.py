@@ -68,8 +68,7 @@ async def build(out: Path, arguments: List[str], language: str, tracker_url: Opt
     if k:
         command += ["--k", str(k)]
     process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.PIPE,
-                                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                                   stderr=asyncio.subprocess.PIPE)
     try:
         _, error = await asyncio.wait_for(process.communicate(), TIMEOUT_S)
     except asyncio.TimeoutError:

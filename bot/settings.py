@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     UNANSWERED_RETENTION_DAYS: int = Field(default=30, ge=1)
     #: send retries after a 5xx or network error from Telegram (a 429 is retried by the rate limiter)
     SEND_RETRIES: int = Field(default=5, ge=0)
+    #: updates handled at the same time (each chat's one after another). More buys nothing: Rasa answers ~20
+    #: messages/s and Telegram takes 30/s, while every request waiting in httpx's connection pools makes
+    #: each pool operation scan longer lists (PTB's default of 256 took 41 % more CPU than 64 for 2,000 fuzz
+    #: updates: docs/measurements/faults.md)
+    CONCURRENT_UPDATES: int = Field(default=64, ge=1)
     WEBHOOK_URL: Optional[str] = None
     WEBHOOK_SECRET: Optional[SecretStr] = None
     WEBHOOK_LISTEN: str = "127.0.0.1"

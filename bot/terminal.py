@@ -11,6 +11,10 @@ import sys
 from typing import List
 
 from bot.rasa_client import Button, RasaClient, RasaUnavailable
+from wegweiser.content import default_language, load_safety
+from wegweiser.handoff import load_handoff_texts
+from wegweiser.render import centre_values
+from wegweiser.texts import localised, message
 
 
 def language_hint() -> str | None:
@@ -21,32 +25,22 @@ def language_hint() -> str | None:
 
 
 def unavailable_text() -> str:
-    from wegweiser.content import default_language, message
-
     try:
-        from wegweiser.render import _centre_values  # lightweight: centre and safety only
-        from wegweiser.content import load_safety
-
-        values = dict(_centre_values(default_language()))
+        values = dict(centre_values(default_language()))
         values.update({k: str(v) for k, v in load_safety()["numbers"].items()})
         return message("service_unavailable", default_language(), values)
-    except Exception:  # the terminal chat must never crash on its own error message
+    except Exception:  # noqa: BLE001 - the terminal chat must never crash on its own error message
         return "The assistant is not available right now. Please try again later."
 
 
 def handoff_text(request: dict) -> str:
     """What the terminal chat says for a confirmed handoff request: it has no gateway to send it."""
-    from wegweiser.content import default_language
-    from wegweiser.handoff_form import text
-
     language = str(request.get("language") or default_language())
     try:
-        from wegweiser.render import _centre_values
-
-        values = dict(_centre_values(language))
-    except Exception:  # the terminal chat must never crash on its own message
+        values = dict(centre_values(language))
+    except Exception:  # noqa: BLE001 - the terminal chat must never crash on its own message
         values = {"centre_name": "", "centre_contact": ""}
-    return text("form", "terminal_no_send", language, values)
+    return localised(load_handoff_texts()["form"]["terminal_no_send"], language, values)
 
 
 async def chat(url: str) -> None:
@@ -65,8 +59,6 @@ async def chat(url: str) -> None:
             if text in ("/quit", "/exit"):
                 break
             if not text:  # Rasa's REST channel answers an empty message with silence
-                from wegweiser.content import default_language, message
-
                 print(message("empty_message", metadata.get("language_code") or default_language(), {}))
                 continue
             if text.isdigit() and buttons and 1 <= int(text) <= len(buttons):

@@ -6,9 +6,10 @@ from typing import Dict, List, Mapping, Optional, Tuple
 
 from babel.numbers import format_decimal
 
-from wegweiser.content import default_language, language_codes, load_languages, load_safety, message, read_yaml
-from wegweiser.language import normalise_hint
+from wegweiser.content import default_language, language_codes, load_languages, load_safety, normalise_hint, read_yaml
 from wegweiser.paths import content_dir
+from wegweiser.render import centre_values
+from wegweiser.texts import localised, message
 
 
 @lru_cache(maxsize=None)
@@ -17,18 +18,14 @@ def load_gateway_messages() -> Mapping[str, Mapping[str, str]]:
 
 
 def text(key: str, language: str, **values: object) -> str:
-    texts = load_gateway_messages()[key]
-    template = texts.get(language) or texts[default_language()]
     if "retention_days" in values:
         values["retention_days"] = format_decimal(values["retention_days"], locale=language)
-    return template.format_map(values) if values else template
+    return localised(load_gateway_messages()[key], language, values or None)
 
 
 @lru_cache(maxsize=None)
 def _contact_values(language: str) -> Dict[str, str]:
-    from wegweiser.render import _centre_values  # centre data only; no programme facts needed here
-
-    values = dict(_centre_values(language))
+    values = dict(centre_values(language))
     values.update({name: str(number) for name, number in load_safety()["numbers"].items()})
     return values
 

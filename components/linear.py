@@ -21,7 +21,6 @@ import logging
 from collections import defaultdict
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline

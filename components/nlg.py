@@ -3,7 +3,7 @@
 Answers name programme facts, centre details and emergency numbers as `{placeholders}`
 (docs/writing-content.md). Rasa fills a response's placeholders from slots; this generator (configured by
 scripts/launch.py as the `nlg` endpoint) adds the rendered values of the conversation's `language` slot
-(`wegweiser.turn.rendered_values`: the same Babel/CLDR text the action server uses) underneath the slots.
+(`wegweiser.dialogue.turn.rendered_values`: the same Babel/CLDR text the action server uses) underneath the slots.
 So no conversation carries ~70 placeholder slots: they used to be set as slot events on the first message
 and on every change of language, and Rasa stored them, sent them to the action server with every call and
 validated them (docs/measurements/latency.md). Edited content applies from the next message on, as in
@@ -19,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from wegweiser.content import default_language
 from wegweiser.freshness import refresh_if_changed
-from wegweiser.turn import rendered_values
+from wegweiser.dialogue.turn import rendered_values
 
 
 def response_values(slots: Dict[Text, Any]) -> Dict[Text, Any]:

@@ -21,8 +21,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from wegweiser.other_language import foreign_language
-from wegweiser.safety import CrisisTerms  # noqa: F401 (the matcher lives beside its content)
+from wegweiser.nlu.other_language import foreign_language
+from wegweiser.nlu.safety import CrisisTerms  # noqa: F401 (the matcher lives beside its content)
 
 CRISIS_INTENT = "crisis"
 

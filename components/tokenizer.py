@@ -11,9 +11,8 @@ variants) so that Arabic and Persian spellings of a word meet.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,9 +23,9 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.lemmas import LemmaTable
 from wegweiser.content import default_language, language_codes
-from wegweiser.language import dominant_script, detect
+from wegweiser.nlu.language import dominant_script, detect
 from wegweiser.paths import PROJECT_ROOT
-from wegweiser.words import normalise_arabic_script  # noqa: F401 (re-exported for the components)
+from wegweiser.nlu.words import normalise_arabic_script  # noqa: F401 (re-exported for the components)
 
 
 

@@ -3,8 +3,8 @@
     .venv/rasa/bin/python scripts/compare_countries.py
 
 Both read the test table tests/data/country_mentions.yml and decide with the same rules
-(`wegweiser.countries.decide`); only the matching differs:
-- this project's matcher (`wegweiser.countries.country_of_origin`): folding, inflection endings, Arabic
+(`wegweiser.nlu.countries.decide`); only the matching differs:
+- this project's matcher (`wegweiser.nlu.countries.country_of_origin`): folding, inflection endings, Arabic
   prefixes, longest match, misspellings;
 - a lookup table as Rasa's RegexEntityExtractor uses it: the same phrases (library names, demonyms,
   ambiguous and stateless words) escaped and joined into one `\\b...\\b|\\b...\\b` pattern (as
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import sys
 import time
 from datetime import date
 from functools import lru_cache
@@ -26,10 +25,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from wegweiser.countries import (  # noqa: E402
+from wegweiser.nlu.countries import (
     STATELESS,
     CountryAnswer,
     CountryMention,
@@ -38,7 +34,9 @@ from wegweiser.countries import (  # noqa: E402
     decide,
     find_countries,
 )
-from wegweiser.words import fold, tokens  # noqa: E402
+from wegweiser.nlu.words import fold, tokens
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CASES = ROOT / "tests" / "data" / "country_mentions.yml"
 #: written after tuning on CASES and never tuned on: the estimate for new sentences
@@ -195,7 +193,7 @@ def main() -> None:
     fresh_snowball = accuracy(fresh, snowball_origin)
     ours_false = false_mentions(ordinary, find_countries)
     lookup_false = false_mentions(ordinary, lambda text: lookup_table_origin(text).status != "none")
-    from wegweiser.language import detect
+    from wegweiser.nlu.language import detect
 
     languages = [(detect(text).language if detect(text) else "de") for text in ordinary]
     detected_false = {
@@ -212,7 +210,7 @@ def main() -> None:
         "Produced by `.venv/rasa/bin/python scripts/compare_countries.py`. Test table:",
         f"`tests/data/country_mentions.yml` ({len(cases)} sentences: names, demonyms, inflected forms,",
         "misspellings, ambiguous, stateless, two nationalities; written before the matcher was tuned).",
-        "Both decide with the same rules (`wegweiser.countries.decide`); the lookup table holds the same",
+        "Both decide with the same rules (`wegweiser.nlu.countries.decide`); the lookup table holds the same",
         "phrases (CLDR/pycountry names, content/demonyms.yml) matched as RegexEntityExtractor does.",
         "",
         "The matcher's first run on this table, before any tuning, was de 91.9 %, en 88.6 %, ar 94.3 %,",
@@ -243,7 +241,7 @@ def main() -> None:
         f"(data/nlu/core.yml: {', '.join(ORDINARY_INTENTS)}):",
         f"matcher {len(ours_false)} ({100 * len(ours_false) / len(ordinary):.2f} %), "
         f"lookup table {len(lookup_false)} ({100 * len(lookup_false) / len(ordinary):.2f} %). With each",
-        "sentence's language detected (wegweiser/language.py), sentences given a country or statelessness: "
+        "sentence's language detected (wegweiser/nlu/language.py), sentences given a country or statelessness: "
         + ", ".join(f"{name} {count}" for name, count in detected_false.items())
         + " (Snowball conflates ordinary words with names: Persian \"کرد\" did, Turkish \"beni\" me -> Benin).",
         "",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -21,9 +20,6 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
 def load_examples():
     examples, responses = [], {}
     for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):
@@ -90,8 +86,8 @@ def evaluate(model: str, test, language_of, record=None):
 def main() -> None:
     from rasa.model_training import train_nlu
 
-    from wegweiser.evaluation import heldout_examples
-    from wegweiser.language import best_guess
+    from wegweiser.maintenance.evaluation import heldout_examples
+    from wegweiser.nlu.language import best_guess
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=3)

@@ -6,12 +6,12 @@ three more NLU trainings, several minutes), with how many crisis messages in uns
 the crisis answer; and the comparison with the previous model — which
 messages got worse or better.
 
-Exits 1 when a language is below its floor (wegweiser/evaluation.py) or more than EVAL_MAX_DROP points
+Exits 1 when a language is below its floor (wegweiser/maintenance/evaluation.py) or more than EVAL_MAX_DROP points
 (default 1) worse than the previous model. The previous model's predictions are the last evaluation that
 passed (results/evaluation/baseline.json), or, if there is none, models/previous.tar.gz (kept by
 `make reload`) evaluated now. A passing evaluation becomes the new baseline.
 
-It also scores the sets of wegweiser/evaluation_sets.py: uncovered questions (how many get another topic's
+It also scores the sets of wegweiser/maintenance/evaluation_sets.py: uncovered questions (how many get another topic's
 answer), short first messages (the answer language picked) and the first-answer review set (each first
 question sent to the real Rasa and action servers; FIRST_ANSWERS=0 skips it), each per language with its
 floor.
@@ -31,10 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from wegweiser.evaluation import (  # noqa: E402
+from wegweiser.maintenance.evaluation import (
     Comparison,
     LanguageScore,
     Prediction,
@@ -45,6 +42,8 @@ from wegweiser.evaluation import (  # noqa: E402
     predict,
     score,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "results" / "evaluation"
 CRISIS = "crisis"
@@ -76,7 +75,7 @@ class Settings:
 def predictions_of(model: Path) -> List[Prediction]:
     from rasa.core.agent import Agent
 
-    from wegweiser.evaluation import quiet_rasa
+    from wegweiser.maintenance.evaluation import quiet_rasa
 
     quiet_rasa()
 
@@ -87,7 +86,7 @@ def uncovered_predictions(model: Path) -> List[Tuple[str, str, str]]:
     """(language, text, the answer it gets) for every uncovered question."""
     from rasa.core.agent import Agent
 
-    from wegweiser.evaluation_sets import uncovered_messages
+    from wegweiser.maintenance.evaluation_sets import uncovered_messages
 
     messages = uncovered_messages()
     predictions = predict(Agent.load(str(model)), [("?", text) for _, text in messages])
@@ -103,7 +102,7 @@ def first_answer_verdicts(model: Path) -> list:
     import requests
 
     from scripts.launch import Services
-    from wegweiser.evaluation_sets import first_answer_cases, judge
+    from wegweiser.maintenance.evaluation_sets import first_answer_cases, judge
 
     def free_port() -> int:
         with socket.socket() as sock:
@@ -127,7 +126,7 @@ def first_answer_verdicts(model: Path) -> list:
 
 
 def sets_report(uncovered, short, answers) -> List[str]:
-    from wegweiser.evaluation_sets import (FIRST_ANSWER_FLOOR, FIRST_ANSWER_MIN, SHORT_MESSAGE_FLOOR,
+    from wegweiser.maintenance.evaluation_sets import (FIRST_ANSWER_FLOOR, FIRST_ANSWER_MIN, SHORT_MESSAGE_FLOOR,
                                            UNCOVERED_MAX_SHARE, UNCOVERED_TEST_MAX_SHARE)
 
     lines = ["## Questions no FAQ covers (tests/nlu/uncovered.yml)", "",
@@ -195,14 +194,14 @@ def confusion_png(language: str, predictions: Sequence[Prediction], path: Path) 
 
 
 def story_tests(model: Path) -> Dict[str, object]:
-    """`rasa test core` over tests/test_*.yml; results in results/stories."""
+    """`rasa test core` over tests/stories/; results in results/stories."""
     out = ROOT / "results" / "stories"
     start = time.monotonic()
     result = subprocess.run(
-        [str(ROOT / ".venv/rasa/bin/rasa"), "test", "core", "--model", str(model), "--stories", "tests", "--e2e",
+        [str(ROOT / ".venv/rasa/bin/rasa"), "test", "core", "--model", str(model), "--stories", "tests/stories", "--e2e",
          "--out", str(out), "--no-plot"],
-        cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    total = sum(path.read_text(encoding="utf-8").count("- story:") for path in (ROOT / "tests").glob("test_*.yml"))
+        cwd=ROOT, capture_output=True, text=True)
+    total = sum(path.read_text(encoding="utf-8").count("- story:") for path in (ROOT / "tests" / "stories").glob("test_*.yml"))
     failed_file = out / "failed_test_stories.yml"
     failed_text = failed_file.read_text(encoding="utf-8") if failed_file.exists() else ""
     failed = [line.split(":", 1)[1].strip() for line in failed_text.splitlines() if line.startswith("- story:")]
@@ -244,7 +243,7 @@ def cross_validation(folds: int = 3) -> CrossValidation:
     from rasa.model_training import train_nlu
 
     from scripts.compare_pipelines import evaluate as evaluate_model, folds as make_folds, load_examples, write_nlu
-    from wegweiser.evaluation import language_of
+    from wegweiser.maintenance.evaluation import language_of
 
     examples, responses = load_examples()
     parts = make_folds(examples, folds)
@@ -308,7 +307,7 @@ def report(scores: Dict[str, LanguageScore], comparison: Optional[Comparison], b
             lines += ["| message | expected | got |", "|---|---|---|"]
             lines += [f"| {_cell(e['text'])} | {e['expected']} | {e['got']} |" for e in s.errors]
         lines.append("")
-    lines += ["## Story tests (tests/test_*.yml, `rasa test core --e2e`)", ""]
+    lines += ["## Story tests (tests/stories/, `rasa test core --e2e`)", ""]
     if stories is None:
         lines.append("Skipped (STORIES=0).")
     else:
@@ -357,7 +356,7 @@ def main() -> int:
     comparison = compare(previous, predictions) if previous is not None else None
     stories = story_tests(settings.model) if settings.stories else None
     cv = cross_validation() if settings.cross_validate else None
-    from wegweiser.evaluation_sets import score_first_answers, score_first_messages, score_uncovered, set_failures
+    from wegweiser.maintenance.evaluation_sets import score_first_answers, score_first_messages, score_uncovered, set_failures
 
     uncovered = score_uncovered(uncovered_predictions(settings.model))
     short = score_first_messages()

@@ -12,10 +12,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from wegweiser.maintenance.handbook import PdfUnavailable, bot_username, write_handbooks, write_pdf
 
-from wegweiser.handbook import PdfUnavailable, bot_username, write_handbooks, write_pdf  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list) -> int:

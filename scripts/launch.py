@@ -33,9 +33,8 @@ from pathlib import Path
 from typing import Dict, List, Optional
 from urllib.parse import unquote, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from wegweiser.private_files import owner_only, private_dir  # noqa: E402
-from scripts.children import actions_command, child_env, gateway_command, rasa_command, terminal_command  # noqa: E402
+from wegweiser.private_files import owner_only, private_dir
+from scripts.children import actions_command, child_env, gateway_command, rasa_command, terminal_command
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_VENV = ROOT / ".venv" / "rasa" / "bin"
@@ -184,7 +183,7 @@ class Services:
 
     def start(self) -> None:
         private_dir(self.data_dir)
-        common = dict(PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2",
+        common = dict(SANIC_HOST="127.0.0.1", TF_CPP_MIN_LOG_LEVEL="2",
                       WEGWEISER_DATA_DIR=str(self.data_dir), **scale_out_env())
         endpoints = write_endpoints(self.data_dir, self.action_port)
         model = served_model(self.data_dir)
@@ -223,7 +222,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ)
     if os.environ.get("TELEGRAM_TOKEN"):
         # the gateway deletes a person's tracker events on /delete and by retention, so it needs Rasa's store,
         # and their not-understood questions in the action server's data dir

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 from typing import List, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from wegweiser.maintenance.checks import SCAFFOLD_MARKER
+from wegweiser.content import language_codes, load_languages, read_yaml
 
-from wegweiser.checks import SCAFFOLD_MARKER  # noqa: E402
-from wegweiser.content import language_codes, load_languages, read_yaml  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{2,40}$")
 EXAMPLES_PER_LANGUAGE = 3

@@ -19,10 +19,9 @@ from typing import Optional, Sequence
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scripts.launch import MODEL, api_token, copy_atomically, served_model
 
-from scripts.launch import MODEL, api_token, copy_atomically, served_model  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 LOAD_TIMEOUT_S = 300
 

@@ -13,13 +13,12 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from wegweiser.maintenance.needs_report import build_report, period_for
+from wegweiser.maintenance.report_page import write_report
+from wegweiser.maintenance.report_store import default_desk_url, default_tracker_url
+from wegweiser.maintenance.report_tables import DEFAULT_K
 
-from wegweiser.needs_report import build_report, period_for  # noqa: E402
-from wegweiser.report_page import write_report  # noqa: E402
-from wegweiser.report_store import default_desk_url, default_tracker_url  # noqa: E402
-from wegweiser.report_tables import DEFAULT_K  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def arguments(argv: list) -> argparse.Namespace:

@@ -14,10 +14,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from wegweiser.unanswered import Question, Settings, all_questions, grouped, purge
 
-from wegweiser.unanswered import Question, Settings, all_questions, grouped, purge  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def model_predictor(model: Path) -> Optional[Callable[[str], str]]:
@@ -25,7 +24,7 @@ def model_predictor(model: Path) -> Optional[Callable[[str], str]]:
         return None
     from rasa.core.agent import Agent
 
-    from wegweiser.evaluation import predicted_intent, quiet_rasa
+    from wegweiser.maintenance.evaluation import predicted_intent, quiet_rasa
 
     quiet_rasa()
     agent = Agent.load(str(model))

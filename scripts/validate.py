@@ -1,4 +1,4 @@
-"""`make validate`: Rasa's data validation, then the content checks (wegweiser/checks.py).
+"""`make validate`: Rasa's data validation, then the content checks (wegweiser/maintenance/checks.py).
 
 Rasa reports problems without file names; each of its warnings that names an intent, response, action or
 slot is printed at the line where that name is defined (domain/) or first used (data/), as
@@ -6,7 +6,6 @@ slot is printed at the line where that name is defined (domain/) or first used (
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 WARNING = re.compile(r"UserWarning: (.*)")
@@ -33,7 +31,7 @@ def rasa_messages(root: Path = ROOT) -> Tuple[int, List[str]]:
     result = subprocess.run(
         [str(root / ".venv/rasa/bin/rasa"), "data", "validate", "--domain", "domain", "--data", "data",
          "--config", "config.yml", "--fail-on-warnings"],
-        cwd=root, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(root)))
+        cwd=root, capture_output=True, text=True)
     output = ANSI.sub("", result.stdout + "\n" + result.stderr)
     messages = [m.group(1).strip() for m in map(WARNING.search, output.splitlines()) if m]
     relevant = [m for m in messages if "ResponseSelector" not in m and "auto-fill" not in m]
@@ -67,7 +65,7 @@ def annotate(message: str, root: Path = ROOT) -> str:
 
 
 def main() -> int:
-    from wegweiser import checks
+    from wegweiser.maintenance import checks
 
     print("== Rasa's data validation", flush=True)
     code, messages = rasa_messages()

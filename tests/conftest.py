@@ -1,4 +1,5 @@
-"""Shared fixtures for the tests that run in Rasa's virtualenv."""
+"""Shared fixtures for the tests that run in Rasa's virtualenv. The gateway's tests (.venv/bot) load this file
+too, so it imports nothing at module level that only Rasa's virtualenv has."""
 from __future__ import annotations
 
 import socket
@@ -7,7 +8,6 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-import requests
 
 from scripts.launch import Services
 
@@ -25,6 +25,8 @@ class RestChat:
         self.url = url
 
     def send(self, text: str, sender: str | None = None, metadata: Dict[str, Any] | None = None) -> List[Dict[str, Any]]:
+        import requests  # Rasa's virtualenv only; .venv/bot loads this conftest too
+
         response = requests.post(
             f"{self.url}/webhooks/rest/webhook",
             json={"sender": sender or new_sender(), "message": text, "metadata": metadata or {}},

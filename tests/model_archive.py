@@ -23,6 +23,6 @@ def is_pickle(data: bytes) -> bool:
     try:
         for _ in pickletools.genops(io.BytesIO(data)):
             pass
-    except Exception:  # not a well-formed pickle stream
+    except Exception:  # noqa: BLE001 - not a well-formed pickle stream
         return False
     return data.rstrip().endswith(b".")

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
-import pytest
 
-from wegweiser.checks import all_responses, check_responses, run_all
-from wegweiser.content import language_codes, load_messages, load_safety, load_topics
+from wegweiser.maintenance.checks import all_responses, check_responses, run_all
+from wegweiser.content import language_codes, load_safety, load_topics
+from wegweiser.texts import load_messages
 from wegweiser.facts import all_facts
 from wegweiser.faq import variations_by_language
 from wegweiser.render import numbers_in, template_values

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.conftest import new_sender
 from wegweiser.content import load_safety
-from wegweiser.handoff_form import choice_payload, summary, text
+from wegweiser.dialogue.handoff_form import choice_payload, summary, text
 
 
 class Chat:

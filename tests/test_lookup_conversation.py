@@ -7,8 +7,8 @@ from __future__ import annotations
 
 
 from tests.conftest import new_sender
-from wegweiser.eligibility import Person, assess
-from wegweiser.lookup_answer import text
+from wegweiser.dialogue.eligibility import Person, assess
+from wegweiser.dialogue.lookup_answer import text
 from wegweiser.render import currency_statement, format_eur
 
 

@@ -9,7 +9,6 @@ import pickle
 import tarfile
 from pathlib import Path
 
-import pytest
 
 from tests.model_archive import PICKLE_SUFFIXES, is_pickle
 from wegweiser.paths import PROJECT_ROOT

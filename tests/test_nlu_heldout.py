@@ -2,7 +2,7 @@
 
 For FAQ messages the full retrieval intent counts (`faq/travel_costs`), i.e. the answer the person
 would get, not just "some FAQ". Prints a table and writes results/heldout.json. The floors per
-language are in wegweiser/evaluation.py (shared with `make evaluate`).
+language are in wegweiser/maintenance/evaluation.py (shared with `make evaluate`).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from wegweiser.content import read_yaml
-from wegweiser.evaluation import floor, heldout_examples, predict, score
+from wegweiser.maintenance.evaluation import floor, heldout_examples, predict, score
 from wegweiser.paths import PROJECT_ROOT
 
 MODEL = Path(os.environ.get("WEGWEISER_MODEL", PROJECT_ROOT / "models" / "wegweiser.tar.gz"))
@@ -67,8 +67,8 @@ def test_heldout_messages_are_not_training_examples():
 
 def test_uncovered_questions_get_an_honest_answer_not_another_topic(agent, capsys):
     """tests/nlu/uncovered.yml: return questions no FAQ covers; a confident answer to another topic is the
-    failure (floor per language in wegweiser/evaluation_sets.py, shared with `make evaluate`)."""
-    from wegweiser.evaluation_sets import UNCOVERED_TEST_MAX_SHARE, score_uncovered, uncovered_messages
+    failure (floor per language in wegweiser/maintenance/evaluation_sets.py, shared with `make evaluate`)."""
+    from wegweiser.maintenance.evaluation_sets import UNCOVERED_TEST_MAX_SHARE, score_uncovered, uncovered_messages
 
     messages = uncovered_messages()
     predictions = predict(agent, [("?", text) for _, text in messages])

@@ -6,8 +6,8 @@ from __future__ import annotations
 from scripts.launch import tracker_db_path
 from tests.conftest import new_sender
 from wegweiser.faq import load_faq_answers
-from wegweiser.handbook import spoken_answer
-from wegweiser.needs_report import build_report, load_multipliers, period_for
+from wegweiser.maintenance.handbook import spoken_answer
+from wegweiser.maintenance.needs_report import build_report, load_multipliers, period_for
 
 QUESTIONS = {"de": ("Wie viel Reisebeihilfe bekommt ein Erwachsener?", "travel_allowance"),
              "ar": ("من يدفع ثمن تذكرة الطيران؟", "travel_costs")}

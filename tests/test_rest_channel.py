@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import new_sender
 from wegweiser.content import load_safety
 from wegweiser.facts import all_facts
-from wegweiser.language import detect
+from wegweiser.nlu.language import detect
 from wegweiser.render import numbers_in, template_values
 
 

@@ -19,7 +19,7 @@ import requests
 
 from scripts.launch import Services
 from tests.conftest import free_port
-from wegweiser.evaluation import heldout_examples, language_of
+from wegweiser.maintenance.evaluation import heldout_examples, language_of
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -61,15 +61,18 @@ def language_codes() -> List[str]:
     return [language.code for language in load_languages()]
 
 
+def normalise_hint(code: Optional[str]) -> Optional[str]:
+    """Telegram's language_code ("pt-br", "fa", "prs") reduced to an offered language, if any."""
+    if not code:
+        return None
+    base = str(code).lower().replace("_", "-").split("-", 1)[0]
+    base = {"prs": "fa", "pes": "fa"}.get(base, base)
+    return base if base in {language.code for language in load_languages()} else None
+
+
 @lru_cache(maxsize=None)
 def default_language() -> str:
     return read_yaml(content_dir() / "languages.yml")["default"]
-
-
-@lru_cache(maxsize=None)
-def load_messages() -> Mapping[str, Mapping[str, str]]:
-    """Sentences sent by custom actions: {message key: {language: text}}."""
-    return read_yaml(content_dir() / "messages.yml")["messages"]
 
 
 @lru_cache(maxsize=None)
@@ -81,10 +84,3 @@ def load_topics() -> Mapping[str, Mapping[str, str]]:
 @lru_cache(maxsize=None)
 def load_safety() -> Dict[str, Any]:
     return read_yaml(content_dir() / "safety.yml")
-
-
-def message(key: str, language: str, values: Mapping[str, str] | None = None) -> str:
-    """One action message in one language, with {placeholders} filled from `values`."""
-    texts = load_messages()[key]
-    text = texts.get(language) or texts[default_language()]
-    return text.format_map(dict(values or {})) if values is not None else text

@@ -19,6 +19,8 @@ try:  # the action server runs pydantic 1 (Rasa's pin), the gateway pydantic 2
 except ImportError:  # pragma: no cover - depends on the installed pydantic
     from pydantic import BaseModel, Field, ValidationError, root_validator, validator  # type: ignore
 
+import pycountry
+
 from wegweiser.content import read_yaml
 from wegweiser.paths import centre_file, content_dir
 
@@ -34,8 +36,6 @@ USER_ASSIGNED_COUNTRIES = {"XK"}
 
 def known_country(code: str) -> bool:
     """An ISO 3166 alpha-2 code (pycountry), or a user-assigned code CLDR names (Kosovo)."""
-    import pycountry
-
     return code in USER_ASSIGNED_COUNTRIES or pycountry.countries.get(alpha_2=code) is not None
 
 

@@ -16,7 +16,8 @@ from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
-from wegweiser.content import load_languages, load_safety, message
+from wegweiser.content import load_languages, load_safety
+from wegweiser.texts import message
 from wegweiser.facts import Fact, SourceDate, all_facts, load_centre, load_sources, source_date
 from wegweiser.unanswered import Settings as unanswered_settings_type
 
@@ -54,7 +55,7 @@ def format_day(day: dt.date, language: str) -> str:
     return format_date(day, format="long", locale=language)
 
 
-def _centre_values(language: str) -> Dict[str, str]:
+def centre_values(language: str) -> Dict[str, str]:
     centre = load_centre()
     missing = message("centre_not_configured", language)
     locale = _locale(language)
@@ -87,7 +88,7 @@ def _centre_values(language: str) -> Dict[str, str]:
 def template_values(language: str) -> Dict[str, str]:
     """Every placeholder an answer may use, rendered in `language`."""
     values = {name: format_fact(fact, language) for name, fact in all_facts().items()}
-    values.update(_centre_values(language))
+    values.update(centre_values(language))
     values.update({k: str(v) for k, v in load_safety()["numbers"].items()})
     values["supported_languages"] = format_list(
         [lang.native for lang in load_languages()], locale=language
@@ -167,7 +168,7 @@ def numbers_in(text: str) -> List[int]:
 
 
 #: placeholders whose value depends on the message, not only on the language: slots of domain/core.yml set
-#: by wegweiser.turn each turn (the violence helpline in the crisis answer; what applies to the person's
+#: by wegweiser.dialogue.turn each turn (the violence helpline in the crisis answer; what applies to the person's
 #: country and status at the start of an answer)
 PER_MESSAGE_PLACEHOLDERS = ("violence_line", "personal_lead")
 

@@ -148,6 +148,7 @@ def grouped(questions: List[Question], distance: float = 0.75) -> List[List[Ques
     distance), largest group first; works across scripts and with typos."""
     if len(questions) < 2:
         return [questions] if questions else []
+    # scikit-learn is Rasa's: only `make review` groups questions; the gateway (.venv/bot) imports this module
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 

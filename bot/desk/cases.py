@@ -11,8 +11,6 @@ SQLite is the default (`sqlite:///.data/gateway.db`), PostgreSQL works through `
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any, Iterable, List, Mapping, Optional, Sequence
 
@@ -26,16 +24,15 @@ from bot.desk.models import (
     CARD,
     CLOSED,
     CONFIRMATION,
-    CONTACT_WAYS,
     DELIVERED,
     NEW,
     OPEN_STATUSES,
-    PAYLOAD_FIELDS,
     Appointment,
     Case,
     Outbox,
 )
 from bot.desk.outbox import enqueue
+from wegweiser.handoff import checked_fields, fingerprint
 
 #: the desk's tables; the gateway's own (bot/store.py) share the declarative base and the database
 TABLES = (Case.__table__, Outbox.__table__, Appointment.__table__)
@@ -73,33 +70,10 @@ def _widen_columns(engine: Engine) -> None:
 
 # --- requests ----------------------------------------------------------------------------------------
 
-class InvalidRequest(ValueError):
-    """The handoff payload does not follow the contract (version 1)."""
-
-
-def request_fingerprint(payload: Mapping[str, Any]) -> str:
-    """A stable id for a request when the caller has none: the same payload twice is one request."""
-    canonical = json.dumps({k: payload.get(k) for k in PAYLOAD_FIELDS}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
-
-
 def _case_fields(payload: Mapping[str, Any]) -> dict:
-    if payload.get("version", 1) != 1:
-        raise InvalidRequest(f"unknown handoff version {payload.get('version')!r}")
-    if not payload.get("language"):
-        raise InvalidRequest("the request has no language")
-    contact = payload.get("contact") or "chat"
-    if contact not in CONTACT_WAYS:
-        raise InvalidRequest(f"unknown contact way {contact!r}")
-    times = payload.get("times") or []
-    if not isinstance(times, list):
-        raise InvalidRequest("times must be a list")
-    fields = {key: clip(key, payload.get(key)) for key in PAYLOAD_FIELDS}
-    fields.update(contact=contact, times=[str(t) for t in times])
-    # the phone number is kept only when the person chose to be phoned
-    if contact != "phone":
-        fields["phone"] = None
-    return fields
+    """The request's fields as checked by the handoff contract (wegweiser/handoff.py; InvalidRequest when
+    broken), each text cut to its column."""
+    return {key: clip(key, value) for key, value in checked_fields(payload).items()}
 
 
 def clip(column: str, value: Any) -> Any:
@@ -126,7 +100,7 @@ def submit_request(
     messages (bot/desk/intake.py); they run inside the transaction, so a rendering error commits nothing.
     """
     fields = _case_fields(payload)
-    request_id = request_id or request_fingerprint(payload)
+    request_id = request_id or fingerprint(payload)
     existing = find_request(session, pseudonym, request_id)
     if existing is not None:
         return existing

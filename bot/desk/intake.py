@@ -18,6 +18,7 @@ from bot.desk.cards import card_payload
 from bot.desk.core import Desk, DeskConfig, notify_group, tell_person
 from bot.desk.models import CARD, UPDATE, Case, Outbox
 from bot.desk.texts import contact_values, desk, opening_note, say
+from wegweiser.handoff import InvalidRequest
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ async def handle_handoff(context: ContextTypes.DEFAULT_TYPE, pseudonym: str, cha
         return None
     try:
         return await submit_handoff(context.application, pseudonym, chat_id, payload, request_id=request_id)
-    except cases.InvalidRequest as error:
+    except InvalidRequest as error:
         log.error("handoff request outside the contract: %s", error)
     except Exception:  # noqa: BLE001 - the database is away: nothing was committed, so say so
         log.exception("committing a handoff request failed")

@@ -26,12 +26,6 @@ PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed
 # Appointment states
 PROPOSED, CONFIRMED, CANCELLED = "proposed", "confirmed", "cancelled"
 
-#: The request fields of the handoff contract (version 1) that a case keeps.
-PAYLOAD_FIELDS = (
-    "language", "counselling_language", "topic", "topic_text", "contact", "phone", "times", "times_text",
-    "name", "country", "lookup", "reason", "summary",
-)
-CONTACT_WAYS = ("chat", "phone", "in_person", "video")
 
 class Case(Base):
     __tablename__ = "desk_cases"

@@ -13,8 +13,11 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_time
 
-from wegweiser.content import default_language, read_yaml
+from wegweiser.content import read_yaml
+from wegweiser.facts import load_centre
 from wegweiser.paths import content_dir
+from wegweiser.render import centre_values as answer_centre_values
+from wegweiser.texts import localised
 
 #: the centre's clock; opening hours in content/centre.yml and proposed slots are local times
 CENTRE_TZ = ZoneInfo("Europe/Berlin")
@@ -29,9 +32,7 @@ def load_desk_content() -> Mapping[str, Any]:
 
 def say(key: str, language: str, **values: Any) -> str:
     """A sentence for the person, in their language (the default language if theirs is missing)."""
-    texts = load_desk_content()["messages"][key]
-    template = texts.get(language) or texts[default_language()]
-    return template.format_map(values) if values else template
+    return localised(load_desk_content()["messages"][key], language, values or None)
 
 
 def desk(key: str, **values: Any) -> str:
@@ -78,16 +79,12 @@ def country_name(code: Optional[str], in_language: str = DESK_LANGUAGE) -> str:
 # --- the counselling centre --------------------------------------------------------------------------
 
 def _centre() -> Any:
-    from wegweiser.facts import load_centre  # pydantic.v1 API; imported on use, not at import time
-
     return load_centre()
 
 
 def contact_values(language: str) -> Dict[str, str]:
     """The centre's name, phone and e-mail as the answers show them ("not available yet" when empty)."""
-    from wegweiser.render import _centre_values  # the answers' own rendering, loaded on use like the facts
-
-    return dict(_centre_values(language))
+    return dict(answer_centre_values(language))
 
 
 def centre_values() -> Dict[str, str]:

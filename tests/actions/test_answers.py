@@ -46,7 +46,7 @@ def test_second_miss_offers_a_counsellor_only(dispatcher):
 def test_empty_message_gets_asked_for_words(dispatcher):
     tracker = make_tracker("   ", intent="nlu_fallback", slots={"language": "de"})
     asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
-    from wegweiser.content import message
+    from wegweiser.texts import message
 
     assert dispatcher.messages[0]["text"] == message("empty_message", "de", {})
 

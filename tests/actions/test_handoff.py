@@ -7,7 +7,7 @@ from actions.handoff import (ActionAskHandoffConfirm, ActionAskHandoffConsent, A
                              ActionHandoffDeclined, ActionHandoffStart, ActionHandoffStopped, ActionHandoffSubmit,
                              ValidateHandoffForm)
 from tests.actions.conftest import make_tracker
-from wegweiser.handoff_form import SLOTS, payload, summary, text
+from wegweiser.dialogue.handoff_form import SLOTS, payload, summary, text
 
 ANSWERED = {"language": "ar", "handoff_consent": "yes", "handoff_topic": "appointment",
             "handoff_counselling_language": "ar", "handoff_contact": "phone", "handoff_phone": "+4915123456789",

@@ -6,7 +6,7 @@ import asyncio
 from actions.lookup import (ActionAskLookupCountry, ActionAskLookupFamily, ActionSupportAnswer, ActionSupportStopped,
                             ValidateSupportForm)
 from tests.actions.conftest import make_tracker
-from wegweiser.lookup_answer import text
+from wegweiser.dialogue.lookup_answer import text
 from wegweiser.render import format_eur
 
 

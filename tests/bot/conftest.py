@@ -1,4 +1,4 @@
-"""Fixtures for the gateway's tests (run in .venv/bot with --confcutdir=tests/bot)."""
+"""Fixtures for the gateway's tests (run in .venv/bot; settings in pyproject.toml)."""
 from __future__ import annotations
 
 import uuid

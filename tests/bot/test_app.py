@@ -8,7 +8,13 @@ import socket
 
 import httpx
 
-from bot.app import RedactSecrets, build_application, file_url
+import importlib.machinery
+import importlib.util
+import sys
+
+import pytest
+
+from bot.app import RedactSecrets, build_application, file_url, stop_sniffio_search
 from bot.settings import Settings
 from bot.store import Seen, Store
 from tests.bot.test_handlers import KEY, TOKEN, FakeRasa, RecordingTelegram, message
@@ -84,3 +90,42 @@ async def test_an_update_stored_but_not_answered_before_a_crash_is_answered_afte
         assert [body["message"] for body in rasa.received] == ["Frage vor dem Absturz"]
         assert telegram.texts() == ["Antwort auf: Frage vor dem Abstur"]
         assert application.bot_data["gateway"].store.unfinished_updates() == []
+
+
+def test_the_concurrency_setting_reaches_the_update_processor(tmp_path):
+    settings = Settings(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}",
+                        CONCURRENT_UPDATES=7, _env_file=None)
+    application = build_application(settings, httpx.MockTransport(FakeRasa()), request=RecordingTelegram())
+    assert application.update_processor.max_concurrent_updates == 7
+    assert Settings(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, _env_file=None).CONCURRENT_UPDATES == 64
+
+
+def test_a_missing_sniffio_fails_to_import_at_once_instead_of_searching_sys_path(monkeypatch):
+    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
+    stop_sniffio_search()
+    assert "sniffio" in sys.modules and sys.modules["sniffio"] is None
+    searched = []
+    monkeypatch.setattr(sys, "meta_path", [_Recorder(searched)] + sys.meta_path)
+    with pytest.raises(ImportError):
+        import sniffio  # noqa: F401
+    assert searched == []  # no finder was asked
+
+
+def test_an_installed_sniffio_is_left_alone(monkeypatch):
+    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: importlib.machinery.ModuleSpec(name, loader=None))
+    stop_sniffio_search()
+    assert "sniffio" not in sys.modules
+
+
+class _Recorder:
+    """A meta path finder that only notes what it was asked for."""
+
+    def __init__(self, searched: list) -> None:
+        self.searched = searched
+
+    def find_spec(self, name, path=None, target=None):
+        self.searched.append(name)
+        return None

@@ -20,7 +20,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -98,7 +97,7 @@ async def test_fifty_people_while_gateway_and_rasa_restart_and_telegram_fails(ra
         env.update(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, TELEGRAM_BASE_URL=fake.base_url,
                    DATABASE_URL=f"sqlite:///{tmp_path / 'gateway.db'}", TRACKER_DB_URL=tracker_url,
                    RASA_URL=f"http://127.0.0.1:{rasa.rasa_port}", RASA_TIMEOUT="20",
-                   WEGWEISER_DATA_DIR=str(rasa.data_dir), PYTHONPATH=str(ROOT))
+                   WEGWEISER_DATA_DIR=str(rasa.data_dir))
         gateway = start_gateway(env, log)
         progress = collections.Counter()
         waits, unanswered = [], []

@@ -21,7 +21,7 @@ def project():
 
     importer = TrainingDataImporter.load_from_config(
         str(ROOT / "config.yml"), str(ROOT / "domain"),
-        [str(ROOT / "data" / "rules"), str(ROOT / "data" / "stories")] + [str(p) for p in ROOT.glob("tests/test_*.yml")])
+        [str(ROOT / "data" / "rules"), str(ROOT / "data" / "stories")] + [str(p) for p in ROOT.glob("tests/stories/test_*.yml")])
     domain = importer.get_domain()
     trackers = TrainingDataGenerator(importer.get_stories(), domain, augmentation_factor=0,
                                      use_story_concatenation=False).generate()

@@ -8,7 +8,7 @@ import pytest
 
 from components.nlg import PlaceholderNaturalLanguageGenerator
 from wegweiser.render import placeholders
-from wegweiser.turn import rendered_values
+from wegweiser.dialogue.turn import rendered_values
 
 ROOT = Path(__file__).resolve().parents[2]
 

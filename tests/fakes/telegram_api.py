@@ -154,10 +154,15 @@ class FakeTelegram(UserActivity):
         self._cond = threading.Condition()
         self.call_log: list[Call] = []
         self._queue: list[Queued] = []
+        # bumped whenever the queue or a confirmation changes: a waiting getUpdates rescans only then, not
+        # on every other call's wake-up (a 10,000-update queue rescanned per call cost the fuzz test minutes)
+        self._queue_version = 0
+        self._unconfirmed = 0                                # queued updates not confirmed yet
         self._update_ids = itertools.count(100001)
         self._message_ids: dict[int, itertools.count] = {}
         self._messages: dict[tuple[int, int], dict] = {}   # every message, user's and bot's
         self._sent: list[tuple[int, int]] = []              # keys of the bot's own messages
+        self._sent_keys: set[tuple[int, int]] = set()       # the same, to look up
         self._users: dict[int, dict] = {}
         self._chats: dict[int, dict] = {}
         self.members: dict[int, dict[int, str]] = {}        # chat_id -> user_id -> status
@@ -245,6 +250,11 @@ class FakeTelegram(UserActivity):
             return [copy.deepcopy(self._messages[k]) for k in self._sent
                     if k in self._messages and (chat_id is None or k[0] == chat_id)]
 
+    def all_confirmed(self) -> bool:
+        """Whether every queued update was handed out and confirmed (a later getUpdates offset passed it)."""
+        with self._cond:
+            return self._unconfirmed == 0
+
     def wait_for(self, predicate: Callable[["FakeTelegram"], Any], timeout: float = 5.0) -> Any:
         """Block until predicate(fake) is truthy and return its value; TimeoutError otherwise.
 
@@ -259,8 +269,9 @@ class FakeTelegram(UserActivity):
         return self.wait_for(lambda f: len(f.sent(chat_id)) >= n and f.sent(chat_id), timeout)
 
     async def async_wait_for(self, predicate: Callable[["FakeTelegram"], Any],
-                             timeout: float = 5.0) -> Any:
-        """Like wait_for, but polls without blocking the event loop (for async tests)."""
+                             timeout: float = 5.0, interval: float = 0.01) -> Any:
+        """Like wait_for, but polls every `interval` seconds without blocking the event loop (for async
+        tests; a predicate that reads a database is better polled less often)."""
         deadline = time.monotonic() + timeout
         while True:
             with self._cond:
@@ -269,7 +280,7 @@ class FakeTelegram(UserActivity):
                 return value
             if time.monotonic() > deadline:
                 raise TimeoutError(f"condition not met within {timeout} s")
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(interval)
 
     async def async_wait_for_messages(self, chat_id: int, n: int = 1,
                                       timeout: float = 5.0) -> list[dict]:
@@ -312,6 +323,8 @@ class FakeTelegram(UserActivity):
         """Queue a raw update as is (e.g. a duplicate with the same update_id)."""
         with self._cond:
             self._queue.append(Queued(update, time.monotonic()))
+            self._queue_version += 1
+            self._unconfirmed += 1
             self._cond.notify_all()
         return update
 
@@ -343,11 +356,13 @@ class FakeTelegram(UserActivity):
         offset, limit = int(p.get("offset") or 0), int(p.get("limit") or 100)
         deadline = time.monotonic() + float(p.get("timeout") or 0)
         with self._cond:
-            server = self._server
+            server, scanned, ready = self._server, None, []
             while True:
-                if offset:
-                    self._queue_drop_below(offset)
-                ready = [q for q in self._queue if not q.confirmed][:limit]
+                if scanned != self._queue_version:   # else only another call woke us: nothing to hand out
+                    if offset:
+                        self._queue_drop_below(offset)
+                    ready = [q for q in self._queue if not q.confirmed][:limit]
+                    scanned = self._queue_version
                 left = deadline - time.monotonic()
                 if ready or left <= 0:
                     break
@@ -362,8 +377,10 @@ class FakeTelegram(UserActivity):
     def _queue_drop_below(self, offset: int) -> None:
         # Confirmed updates stay in _queue (for latencies) but are never handed out again.
         for q in self._queue:
-            if q.update["update_id"] < offset:
+            if q.update["update_id"] < offset and not q.confirmed:
                 q.confirmed = True
+                self._queue_version += 1
+                self._unconfirmed -= 1
 
     def _api_setWebhook(self, p: dict) -> bool:
         self.webhook = {k: p[k] for k in ("url", "secret_token", "allowed_updates",
@@ -394,6 +411,7 @@ class FakeTelegram(UserActivity):
         fields = {**fields, **{k: p[k] for k in ("reply_markup",) if p.get(k)}}
         msg = self._store(chat, dict(self.bot), fields)
         self._sent.append((chat["id"], msg["message_id"]))
+        self._sent_keys.add((chat["id"], msg["message_id"]))
         return msg
 
     def _api_sendMessage(self, p: dict) -> dict:
@@ -413,7 +431,7 @@ class FakeTelegram(UserActivity):
     def _edit(self, p: dict, changes: dict) -> dict:
         key = (int(p.get("chat_id", 0)), int(p.get("message_id", 0)))
         msg = self._messages.get(key)
-        if msg is None or key not in self._sent:
+        if msg is None or key not in self._sent_keys:
             raise ApiError(400, "Bad Request: message to edit not found")
         changes = {k: v for k, v in changes.items() if v is not None}
         if all(msg.get(k) == v for k, v in changes.items()) and (

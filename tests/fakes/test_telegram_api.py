@@ -98,6 +98,29 @@ def test_get_updates_long_polls_and_respects_offset(fake):
     assert confirmed["result"] == []
 
 
+def test_all_confirmed_once_an_offset_passed_every_queued_update(fake):
+    assert fake.all_confirmed()
+    first, second = fake.user_message(1, "eins"), fake.user_message(2, "zwei")
+    assert not fake.all_confirmed()
+    call(fake, "getUpdates", {"offset": first["update_id"] + 1, "timeout": 0})
+    assert not fake.all_confirmed()
+    call(fake, "getUpdates", {"offset": second["update_id"] + 1, "timeout": 0})
+    assert fake.all_confirmed()
+    fake.user_message(3, "drei")
+    assert not fake.all_confirmed()
+
+
+def test_a_waiting_long_poll_sees_an_update_queued_while_other_calls_came_in(fake):
+    poller, answers = in_background(call, fake, "getUpdates", {"timeout": 60})
+    fake.wait_for(lambda f: len(f.calls_of("getUpdates")) == 1)
+    for _ in range(5):  # wake-ups that change nothing
+        assert call(fake, "getMe")[0] == 200
+    assert poller.is_alive()
+    update = fake.user_message(42, "Hallo")
+    poller.join(30)
+    assert not poller.is_alive() and [u["update_id"] for u in answers[0][1]["result"]] == [update["update_id"]]
+
+
 def test_duplicate_update_is_handed_out_twice(fake):
     update = fake.user_message(1, "eins")
     fake.queue_update(update)
@@ -309,7 +332,7 @@ def test_stop_hangs_up_a_waiting_long_poll(fake):
     def poll() -> None:
         try:
             call(fake, "getUpdates", {"timeout": 30})
-        except Exception as err:   # the connection is dropped without an answer
+        except Exception as err:  # noqa: BLE001 - the connection is dropped without an answer
             errors.append(err)
 
     poller = threading.Thread(target=poll)

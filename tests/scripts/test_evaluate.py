@@ -7,7 +7,7 @@ import json
 import pytest
 
 from scripts import evaluate
-from tests.wegweiser.test_evaluation import predictions
+from tests.wegweiser.maintenance.test_evaluation import predictions
 
 
 @pytest.fixture()

@@ -29,12 +29,12 @@ def answers(url: str) -> bool:
 
 def descendants(pid: int) -> list:
     children = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        children.setdefault(int(fields[1]), []).append(int(stat_file.parent.name))
     found, queue = [], [pid]
     while queue:
         for child in children.get(queue.pop(), []):

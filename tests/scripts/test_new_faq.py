@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from scripts.new_faq import ScaffoldError, scaffold
-from wegweiser.checks import SCAFFOLD_MARKER, check_keyed_texts, check_responses, check_scaffold, check_training_examples
+from wegweiser.maintenance.checks import SCAFFOLD_MARKER, check_keyed_texts, check_responses, check_scaffold, check_training_examples
 from wegweiser.content import language_codes, read_yaml
 from wegweiser.faq import FAQ_DIR, variations_by_language
 from wegweiser.paths import content_dir

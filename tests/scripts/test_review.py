@@ -16,7 +16,7 @@ def test_review_lists_groups_and_purges_old_questions(tmp_path):
     for text in ("bus ticket to kyiv", "Bus tickets to Kyiv?", "can I bring my cat"):
         store(settings, text, "en", "faq/travel_costs", today=today)
     store(settings, "an old question about taxes", "en", None, today=today - dt.timedelta(days=40))
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), WEGWEISER_DATA_DIR=str(tmp_path), NO_MODEL="1")
+    env = dict(os.environ, WEGWEISER_DATA_DIR=str(tmp_path), NO_MODEL="1")
     result = subprocess.run([sys.executable, "scripts/review.py"], cwd=PROJECT_ROOT, env=env,
                             capture_output=True, text=True, check=True)
     out = result.stdout

@@ -8,7 +8,7 @@ import pytest
 
 from wegweiser import freshness
 from wegweiser.paths import content_dir
-from wegweiser.turn import rendered_values
+from wegweiser.dialogue.turn import rendered_values
 
 
 @pytest.fixture

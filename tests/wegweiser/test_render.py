@@ -1,7 +1,6 @@
 """Localised rendering of facts."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 
@@ -24,7 +23,6 @@ def test_every_placeholder_renders_in_every_language():
 
 
 def test_an_amount_change_changes_every_language(monkeypatch):
-    fact = all_facts()["reag_travel_allowance_adult"]
     for language in ("de", "ar", "tr"):
         assert 200 in numbers_in(template_values(language)["reag_travel_allowance_adult"])
 

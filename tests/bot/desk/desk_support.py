@@ -260,7 +260,7 @@ import itertools  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 from telegram import Update  # noqa: E402
-from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters  # noqa: E402
+from telegram.ext import Application, MessageHandler, filters  # noqa: E402
 
 COUNSELLOR = 501
 OUTSIDER = 666
@@ -299,8 +299,6 @@ class DeskHarness:
         return self
 
     async def __aexit__(self, *exc) -> None:
-        from bot import desk
-
         await self.app.shutdown()
 
     async def deliver(self) -> int:

@@ -205,7 +205,6 @@ def test_every_sentence_for_people_exists_in_every_language_with_the_same_placeh
 
 async def test_a_gateway_killed_between_commit_and_delivery_delivers_the_card_after_restart_once(tmp_path):
     """The real wiring (build_application) against the fake Bot API server: commit, die, restart, restart."""
-    from bot import desk
     from bot.app import build_application
     from bot.desk import intake
     from bot.settings import Settings
@@ -251,13 +250,13 @@ async def test_without_a_desk_or_with_its_database_away_the_person_hears_it_was_
 
     from bot import desk
     from desk_support import fake_bot
-    from wegweiser.render import _centre_values
+    from wegweiser.render import centre_values
 
     api = FakeBotAPI()
     bot = await fake_bot(api)
     nowhere = SimpleNamespace(application=SimpleNamespace(bot_data={}), bot=bot)
     assert await desk.handle_handoff(nowhere, "p", PERSON, request_payload()) is None
-    contacts = dict(_centre_values("ar"))
+    contacts = dict(centre_values("ar"))
     assert api.sent(PERSON)[-1].text == desk_texts.say("request_not_possible", "ar", **contacts)
 
     broken = db.session_factory(create_engine(f"sqlite:///{tmp_path / 'no-tables.db'}"))

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.desk import cases, models
+from wegweiser.handoff import InvalidRequest
 from desk_support import Session, engine, request_payload  # noqa: F401 - fixtures
 
 
@@ -69,7 +70,7 @@ def test_phone_is_kept_only_when_phone_was_chosen(Session):
 
 @pytest.mark.parametrize("bad", [{"version": 2}, {"language": None}, {"contact": "pigeon"}, {"times": "morning"}])
 def test_payloads_outside_the_contract_are_refused(Session, bad):
-    with Session() as session, pytest.raises(cases.InvalidRequest):
+    with Session() as session, pytest.raises(InvalidRequest):
         cases.submit_request(session, "p1", 1, request_payload(**bad))
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import text as sql
 
-from bot.desk import cases, models
+from bot.desk import models
 from bot.desk import closing
 from bot.desk.texts import desk as desk_text
 from desk_support import COUNSELLOR, GROUP, PERSON, Clock, DeskHarness, FakeBotAPI, Session, engine  # noqa: F401

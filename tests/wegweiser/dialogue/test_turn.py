@@ -1,0 +1,46 @@
+"""The per-turn slot updates: naming a language as an answer is not a switch."""
+from __future__ import annotations
+
+import pytest
+
+from wegweiser.dialogue.turn import slot_updates
+
+
+def test_naming_a_language_switches_but_not_as_the_counselling_language_answer():
+    message = {"text": "Arabisch bitte", "intent": {"name": "choose_language"}, "entities": []}
+    assert slot_updates({"language": "de"}, message)["language"] == "ar"
+    asked = {"language": "de", "requested_slot": "handoff_counselling_language"}
+    assert slot_updates(asked, message).get("language", "de") == "de"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Mein Mann schlägt mich und ich habe Angst", "de"), ("my husband beats me", "en"), ("زوجي يضربني كل يوم", "ar"),
+    ("شوهرم کتکم میزند", "fa"), ("муж бьёт меня", "ru"), ("kocam beni dövüyor", "tr")])
+def test_the_crisis_answer_gets_the_violence_helpline_where_violence_is_mentioned(text, language):
+    from wegweiser.dialogue.turn import violence_line
+
+    line = violence_line(text, language)
+    assert "116 016" in line and line.startswith("\n• ")
+
+
+@pytest.mark.parametrize("text", ["Ich will nicht mehr leben", "hallo", "Wer zahlt das Ticket?", ""])
+def test_no_violence_helpline_without_violence(text):
+    from wegweiser.dialogue.turn import violence_line
+
+    assert violence_line(text, "de") == ""
+
+
+def test_violence_line_is_a_slot_set_each_turn():
+    updates = slot_updates({"language": "en", "language_locked": True}, {"text": "he hits me", "metadata": {}})
+    assert "116 016" in updates["violence_line"]
+    later = slot_updates({**updates, "language": "en", "language_locked": True}, {"text": "thanks", "metadata": {}})
+    assert later.get("violence_line") == ""
+
+
+def test_a_message_in_another_language_does_not_switch_the_conversation():
+    """Ukrainian is not taken for Russian: the conversation keeps its language (or Telegram's hint)."""
+    text = "Скільки грошей я отримаю на дорогу додому?"
+    message = {"text": text, "intent": {"name": "other_language"}, "other_language": "uk", "metadata": {}}
+    assert slot_updates({"language": "de"}, message).get("language", "de") == "de"
+    assert slot_updates({}, {**message, "metadata": {"language_code": "en"}})["language"] == "en"
+    assert slot_updates({"language": "de"}, {"text": text, "intent": {"name": "faq"}, "metadata": {}})["language"] == "ru"

@@ -1,0 +1,162 @@
+"""Language detection and the answer-language decision."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from wegweiser.content import read_yaml
+from wegweiser.content import normalise_hint
+from wegweiser.nlu.language import Detection, detect, dominant_script, requested_language, resolve
+from wegweiser.paths import PROJECT_ROOT
+
+
+@pytest.mark.parametrize("text", ["ok", "5", "👍", "", "   ", "/faq/travel_costs", "?!", "12:30"])
+def test_messages_without_evidence_give_no_language(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Wie viel Geld bekomme ich für die Reise?", "de"),
+        ("How much money do I get for the journey?", "en"),
+        ("كم المبلغ الذي أحصل عليه للسفر؟", "ar"),
+        ("چقدر پول برای سفر می‌گیرم؟", "fa"),
+        ("Сколько денег я получу на дорогу?", "ru"),
+        ("Yolculuk için ne kadar para alırım?", "tr"),
+        ("спасибо", "ru"),
+        ("تشکر", "fa"),
+        ("¿Cuánto dinero me dan si vuelvo?", "es"),
+        ("Quien paga el boleto de avion para regresar a Venezuela", "es"),
+        ("რამდენ ფულს მივიღებ მგზავრობისთვის?", "ka"),
+        ("gamarjoba, minda saqartveloshi dabruneba, ramdeni puli mchirdeba?", "ka"),
+        ("Sa para marr për udhëtimin?", "sq"),
+        ("Kush e paguan biletën e avionit për në Shqipëri?", "sq"),
+        ("Kush e paguan bileten e avionit per ne Kosove?", "sq"),
+        ("Колку пари ќе добијам за патот?", "mk"),
+        ("Кој ја плаќа авионската карта?", "mk"),
+        ("kolku pari dobivam za patot, blagodaram", "mk"),
+    ],
+)
+def test_detects_each_language(text, language):
+    assert detect(text).language == language
+
+
+def test_short_message_accuracy_per_language(capsys):
+    """Measures the detector on short real-life messages and prints the accuracy per language.
+
+    A message counts as right when the detected language is the labelled one; "no evidence" (None) is
+    counted separately, since the conversation then keeps its language, which is the wanted behaviour
+    for "ok" but a miss for "danke".
+    """
+    samples = read_yaml(PROJECT_ROOT / "tests" / "data" / "short_messages.yml")["messages"]
+    right, none, total = defaultdict(int), defaultdict(int), defaultdict(int)
+    for language, texts in samples.items():
+        for text in texts:
+            total[language] += 1
+            found = detect(text)
+            if found is None:
+                none[language] += 1
+            elif found.language == language:
+                right[language] += 1
+    with capsys.disabled():
+        print("\nlanguage detection on short messages (1-3 words):")
+        for language in samples:
+            print(f"  {language}: {right[language]}/{total[language]} right "
+                  f"({right[language] / total[language]:.0%}), {none[language]} undecided")
+    for language in samples:
+        wrong = total[language] - right[language] - none[language]
+        assert right[language] / total[language] >= 0.8, language
+        assert wrong / total[language] <= 0.1, language
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("English please", "en"), ("بالعربية", "ar"), ("auf Deutsch bitte", "de"), ("по-русски пожалуйста", "ru"),
+     ("Türkçe lütfen", "tr"), ("فارسی لطفا", "fa"), ("can you speak dari", "fa")],
+)
+def test_requested_language(text, language):
+    assert requested_language(text) == language
+
+
+def test_requested_language_is_none_when_two_are_named():
+    assert requested_language("English or German?") is None
+
+
+def test_hint_is_reduced_to_offered_languages():
+    assert normalise_hint("de-AT") == "de"
+    assert normalise_hint("prs") == "fa"
+    assert normalise_hint("pt-br") is None
+    assert normalise_hint(None) is None
+
+
+def test_explicit_choice_wins_and_sticks():
+    state = resolve("de", False, explicit="en")
+    assert (state.language, state.locked) == ("en", True)
+    later = resolve("en", True, detected=Detection("ar", 1.0), text="كم المبلغ")
+    assert later.language == "en"
+
+
+def test_short_messages_keep_the_language():
+    assert resolve("ar", False, detected=None, text="5").language == "ar"
+    assert resolve("ar", False, detected=None, text="ok").language == "ar"
+
+
+def test_one_stray_word_does_not_switch_within_a_script():
+    assert resolve("en", False, detected=Detection("de", 0.8), text="hallo").language == "en"
+    assert resolve("en", False, detected=Detection("de", 0.9), text="Wie geht das").language == "de"
+
+
+def test_a_new_script_switches_at_once():
+    assert resolve("de", False, detected=Detection("ru", 1.0), text="спасибо").language == "ru"
+
+
+def test_new_conversation_uses_hint_then_default():
+    assert resolve(None, False, hint="tr").language == "tr"
+    assert resolve(None, False).language == "de"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("Что такое Grenzübertrittsbescheinigung?", "ru"), ("ما هي Grenzübertrittsbescheinigung؟", "ar"),
+     ("StarthilfePlus چیست؟", "fa")],
+)
+def test_german_terms_inside_another_script_keep_that_language(text, language):
+    assert detect(text).language == language
+
+
+@pytest.mark.parametrize("text", ["здравствуй", "Да", "Не то", "Благодарю вас за информацию", "Какие документы нужны?",
+                                  "хочу вернуться в Дамаск"])
+def test_russian_stays_russian_with_macedonian_offered(text):
+    """Macedonian shares the script: without its own letters (ѓ ќ ѕ ј љ њ џ) it needs lingua's strong
+    confidence, and short Cyrillic messages stay Russian as before."""
+    assert detect(text).language == "ru"
+
+
+@pytest.mark.parametrize("text, language", [("hochu pogovorit s chelovekom", "ru"),
+                                            ("darkhast baraye bazgasht chetori bedam", "fa"),
+                                            ("didi madloba, rodis shemidzlia dabruneba", "ka")])
+def test_languages_typed_in_latin_letters_are_told_by_their_words(text, language):
+    assert detect(text).language == language
+
+
+def test_six_languages_decide_as_before_on_their_training_data():
+    """Adding es, ka, sq, mk must not change what the six detect: measured against main's detector on
+    the 14,524 training examples (2026-12-06): 1 changed to Albanian, 52 romanised Russian and Persian
+    messages now detected (were none or another language). Here: the Latin-script examples of the six
+    seldom go to Spanish or Albanian."""
+    from scripts.compare_pipelines import load_examples
+
+    examples, _ = load_examples()
+    latin = [text for _, text in examples if dominant_script(text)[0] == "Latn"]
+    new = [text for text in latin if (detect(text) or Detection("", 0)).language in ("es", "sq")]
+    assert len(new) <= len(latin) / 500, new[:20]
+
+
+@pytest.mark.parametrize("text", ["pool ro koja midan", "bazgasht-e davtalabane yani chi", "kosova", "jep"])
+def test_the_labelling_guess_needs_the_new_languages_letters_or_strong_confidence(text):
+    """best_guess labels held-out messages by language: romanised Persian is not Albanian."""
+    from wegweiser.nlu.language import best_guess
+
+    assert best_guess(text) not in ("es", "sq", "mk")

@@ -1,0 +1,104 @@
+"""The person's country and status, checked in every FAQ answer that depends on them.
+
+When a message (or the conversation so far) names a country or a residence status, an answer about
+eligibility, EU citizens, start-up aid, StarthilfePlus, reintegration, Syria, onward travel or URA starts
+with what the programme data says for that person: computed by `wegweiser.dialogue.eligibility.assess`, the same
+function the programme lookup uses, and worded with the lookup's own sentences (content/lookup.yml). So a
+Moldovan asking about "EU citizens" reads that Moldova is not in the EU before the general rule, and an
+Afghan asking about reintegration reads that EURP does not cover Afghanistan. The text goes into the
+`{personal_lead}` placeholder at the start of those answers; it is empty when nothing is known.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any, List, Mapping, Optional, Sequence
+
+from wegweiser.content import read_yaml
+from wegweiser.dialogue.eligibility import APPLIES, MAY_APPLY, Assessment, Person, assess
+from wegweiser.dialogue.lookup_answer import text
+from wegweiser.dialogue.lookup_form import COUNTRY, SKIPPED, STATUS
+from wegweiser.facts import load_programmes
+from wegweiser.nlu.countries import STATELESS, country_of_origin
+from wegweiser.nlu.residence import parse_status
+from wegweiser.nlu.stay import parse_months
+from wegweiser.paths import content_dir
+from wegweiser.render import country_name, template_values
+
+#: notes of the lookup that are about the person's country or status (the rest is general and follows
+#: in the answer itself)
+PERSONAL_NOTES = frozenset({
+    "visa_free_reduced", "reduced_if_entered_after_ge", "reduced_if_entered_after_ua", "entered_before_reduction",
+    "turkey_short_stay", "turkey_stay_rule", "turkey_stay_rule_shp", "startup_aid_likely", "startup_aid_unconfirmed",
+    "syria_since", "eurp_special_rules", "eurp_turkey_stay", "trafficking_exception", "shp_exception", "nrp_package",
+})
+
+
+@lru_cache(maxsize=None)
+def topic_programmes() -> Mapping[str, Sequence[str]]:
+    """content/personal_topics.yml: which programmes an FAQ topic's answer depends on."""
+    return read_yaml(content_dir() / "personal_topics.yml")["topics"]
+
+
+def person_from(text: str, language: Optional[str], slots: Mapping[str, Any]) -> Person:
+    """The country and status this message names, else those the conversation's lookup already has."""
+    found = country_of_origin(text, language) if text else None
+    country = found.codes[0] if found is not None and found.status == "one" else None
+    if country is None and slots.get(COUNTRY) not in (None, SKIPPED, STATELESS):
+        country = slots.get(COUNTRY)
+    status = (parse_status(text, language) if text else None) or slots.get(STATUS)
+    return Person(country=country, status=status, months_in_germany=parse_months(text))
+
+
+def lead(topic: Optional[str], person: Person, language: str, today: Optional[dt.date] = None) -> str:
+    """What applies to this person for an answer on `topic`, to be read before the general answer;
+    "" when the topic does not depend on country or status, or neither is known."""
+    programmes = topic_programmes().get(topic or "")
+    if programmes is None or (person.country is None and person.status is None):
+        return ""
+    lines = _lines(assess(person, today=today), programmes, language)
+    return "\n".join(lines) + "\n\n" if lines else ""
+
+
+def _lines(assessment: Assessment, programmes: Sequence[str], language: str) -> List[str]:
+    person = assessment.person
+    values = dict(template_values(language))
+    country = country_name(person.country, language) if person.country else ""
+    values.update(country=country, state=person.state or "")
+    names = {p.id: p.name for p in load_programmes().values()}
+    lines = [text("warnings", key, language, values) for key in assessment.warnings]
+    if not person.country or not programmes:  # topics listed with [] get the warnings only
+        return lines
+    lines.append(text("personal", "for_country", language, values))
+    if person.country == "DE":
+        return lines + ["• " + text("counsellor_checks", "german_citizen", language, values)]
+    for position, programme in enumerate(programmes):
+        result = assessment.result(programme)
+        if result is None and position > 0:
+            continue  # a further programme is named only where it applies
+        if result is None:
+            key = "not_for_status" if person.country in programme_countries(programme) else "not_covered"
+            lines.append("• " + text("personal", key, language, {**values, "programme": names[programme]}))
+            continue
+        outcome = {APPLIES: "applies", MAY_APPLY: "may_apply"}.get(result.outcome, "not_applicable")
+        lines.append("• " + text("answer", outcome, language, {"programme": names[programme]}))
+        lines += ["  – " + text("reasons", key, language, values) for key in result.reasons]
+        lines += ["  – " + text("notes", key, language, values) for key in result.notes if key in PERSONAL_NOTES]
+    return lines
+
+
+def programme_countries(programme: str) -> frozenset:
+    """Every country a programme's data lists (its coverage, whatever the rules then decide)."""
+    facts = load_programmes()[programme].facts
+    return frozenset(code for key, fact in facts.items() if fact.kind == "countries" and key != "excluded_countries"
+                     for code in fact.value)
+
+
+def lead_for_message(topic: Optional[str], text: str, language: str, slots: Mapping[str, Any]) -> str:
+    """`lead` for the latest message: the country and status it (or the conversation) names."""
+    if topic not in topic_programmes():
+        return ""
+    person = person_from(text, language, slots)
+    if person.country is None and person.status is None:
+        return ""
+    return lead(topic, person, language)
