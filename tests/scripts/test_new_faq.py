@@ -38,7 +38,8 @@ def test_new_file_has_every_language_and_fails_validation_until_filled(copies):
     # ... but every line to write is an error with its file and line
     problems = check_scaffold([target, topics])
     lines = target.read_text(encoding="utf-8").splitlines()
-    assert len(problems) == 6 * 3 + 6 + 6
+    languages = len(language_codes())  # per language: three examples, the answer, the button title
+    assert len(problems) == languages * 3 + languages + languages
     for problem in problems:
         if problem.where.endswith("bus_tickets.yml"):
             assert SCAFFOLD_MARKER in lines[problem.line - 1]
