@@ -18,7 +18,6 @@ import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -79,7 +78,6 @@ def peak_rss_mb() -> float:
 
 
 def texts_of(root: Path) -> List[str]:
-    sys.path.insert(0, str(root))
     from wegweiser.maintenance.evaluation import heldout_examples
 
     return [text for _, text in heldout_examples()]
