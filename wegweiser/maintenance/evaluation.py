@@ -20,11 +20,11 @@ from wegweiser.paths import PROJECT_ROOT
 #: listed use DEFAULT_FLOOR
 DEFAULT_FLOOR = 0.90
 #: Where a language is below the agreed 90 %, the floor `make test` and `make evaluate` enforce is what
-#: the model reached, so it cannot get worse unnoticed. On 2026-12-06 the held-out set grew from ~800 to
-#: ~1,420 messages (19 new topics of issues 14 and 16, harder registers: colloquial Arabic, Russian in
-#: Latin letters); Arabic 89.7 %, English 89.7 % and Russian 88.5 % on it. Issue 15 asks for 93 % in every
-#: language.
-FLOORS: Mapping[str, float] = {"ar": 0.89, "en": 0.89, "ru": 0.88}
+#: the model reached, so it cannot get worse unnoticed. Arabic, English and Russian, below 90 % on
+#: 2026-12-06 morning, are above it since (alpha 1e-6, new examples). Georgian and Macedonian, added that
+#: day (issue 21), reached 87.8 % and 85.7 % on their first held-out sets (Macedonian in Latin letters is
+#: often taken for Albanian, so its messages are scored partly under sq).
+FLOORS: Mapping[str, float] = {"ka": 0.87, "mk": 0.85}
 #: what every language should reach (issue 15); reported by `make evaluate`, not enforced
 TARGET = 0.93
 #: the held-out set must have at least this many messages in a language for its score to count
