@@ -49,6 +49,7 @@ def test_at_least_ten_sentences_per_language():
         ("Ich komme aus dem Irak", "de", Family(None, None)),  # "ich" alone is no family
         ("٣ اطفال", "ar", Family(None, 3)),  # Eastern Arabic digit
         ("۲ بزرگسال", "fa", Family(2, None)),  # Persian digit
+        ("ما دو نفر بزرگ و چهار طفل هستیم", "fa", Family(2, 4)),  # Dari: "two big persons" are two adults
         ("wir sind 5", "de", Family(None, None)),  # a total alone does not say who
         ("wir sind 5, davon 3 Kinder", "de", Family(2, 3)),
         ("2 adults and 3 children", None, Family(2, 3)),  # language unknown
