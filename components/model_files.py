@@ -93,7 +93,10 @@ def load_pipeline(directory: Path, selectors: Dict[str, Callable]) -> Pipeline:
     ])
     classifier = SGDClassifier(loss=description["loss"])
     classifier.classes_ = np.array(description["classes"])
-    classifier.coef_ = arrays["coef"]
+    # Column-major, so that the (features x classes) transpose scikit-learn multiplies a message's sparse
+    # row with is row-major: scipy copies a non-contiguous dense operand on every product, which was ~80 %
+    # of a parse (the whole coefficient matrix per message; docs/measurements/latency.md).
+    classifier.coef_ = np.asfortranarray(arrays["coef"])
     classifier.intercept_ = arrays["intercept"]
     classifier.n_features_in_ = arrays["coef"].shape[1]
     classifier.t_ = 1.0

@@ -1,4 +1,4 @@
-"""Two caches that take per-message work out of Rasa 3.6's server without changing what it does.
+"""Changes that take per-message work out of Rasa 3.6's server without changing what it does.
 
 Profiling the REST channel (py-spy, docs/measurements/latency.md) showed two costs that grow with every
 message and are pure repetition:
@@ -15,6 +15,16 @@ Rasa loads the pipeline.
    object, and for each one Rasa walks the whole class tree of `Event` (`all_subclasses`), about 12 %
    of server time. The tree is fixed once Rasa is imported, so `install()` caches the walk per class;
    a cached entry is recomputed when the class gains a direct subclass.
+
+3. What goes to the action server. Rasa sends every custom action the whole session's tracker (~145 KB at
+   message 30, ~300 KB at message 60: every earlier message with its intent and answer rankings, every
+   answer's text), at least twice per message (slot mappings, then the answering action); JSON-encoding it
+   in Rasa and decoding it in the action server was the largest share of both servers' time that grew with
+   the conversation. `install()` sends the events of the last `FULL_TURNS` user turns whole and the earlier
+   ones slim (`slim_event`): type, time and what identifies them (intent, action, slot, form), without texts,
+   rankings and metadata. The actions read the latest message, the slots and the events since the
+   second-to-last user message, and scan earlier events only by type and action name
+   (tests/components/test_speedups.py checks them on a whole conversation).
 """
 from __future__ import annotations
 
@@ -63,9 +73,58 @@ def all_subclasses(cls: Any) -> List[Any]:
     return list(cached[1])
 
 
+#: user turns whose events the action server gets in full; earlier events are sent slim
+FULL_TURNS = 2
+
+_SLIM_KEYS = {
+    "user": ("event", "timestamp", "input_channel", "message_id"),
+    "bot": ("event", "timestamp"),
+    "action": ("event", "timestamp", "name"),
+}
+
+
+def slim_event(event: Dict[str, Any]) -> Dict[str, Any]:
+    """An earlier event as the action server needs it: its kind and identity, not its content."""
+    keys = _SLIM_KEYS.get(event.get("event", ""))
+    if keys is None:  # slots, forms, sessions, ...: small, and their values matter
+        return event
+    slim = {key: event[key] for key in keys if key in event}
+    if slim.get("event") == "user":
+        parse_data = event.get("parse_data") or {}
+        intent = parse_data.get("intent") or {}
+        slim["parse_data"] = {"intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
+                              "entities": parse_data.get("entities") or []}
+    return slim
+
+
+def slim_events(events: List[Dict[str, Any]], full_turns: int = FULL_TURNS) -> List[Dict[str, Any]]:
+    """The events with everything before the last `full_turns` user messages slimmed (order kept)."""
+    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    if len(users) <= full_turns:
+        return events
+    start = users[-full_turns]
+    return [slim_event(event) for event in events[:start]] + events[start:]
+
+
+_original_action_call_format: Any = None
+
+
+def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
+    body = _original_action_call_format(self, tracker, domain)
+    state = body.get("tracker")
+    if isinstance(state, dict) and isinstance(state.get("events"), list):
+        body["tracker"] = {**state, "events": slim_events(state["events"])}
+    return body
+
+
 def install() -> None:
-    global _original_all_subclasses
+    global _original_all_subclasses, _original_action_call_format
     import rasa.shared.utils.common as common
+    from rasa.core.actions.action import RemoteAction
+
+    if RemoteAction._action_call_format is not _action_call_format:
+        _original_action_call_format = RemoteAction._action_call_format
+        RemoteAction._action_call_format = _action_call_format
 
     jsonschema.validate = validate
     if common.all_subclasses is not all_subclasses:

@@ -60,3 +60,14 @@ def test_other_databases_are_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB_URL", "mysql://x@y/z")
     with pytest.raises(SystemExit, match="TRACKER_DB_URL"):
         launch.write_endpoints(tmp_path, 5055)
+
+
+def test_the_domain_goes_only_to_the_actions_that_read_it(tmp_path):
+    """Selective domain: the ~110 KB domain is not sent with every action call, only to the two form
+    validations (rasa_sdk's FormValidationAction reads the form's required slots from it)."""
+    from rasa.shared.core.domain import Domain
+
+    assert endpoints(tmp_path)["action_endpoint"]["enable_selective_domain"] is True
+    domain = Domain.load(str(launch.ROOT / "domain"))
+    needing = {name for name in domain.user_actions if domain.does_custom_action_explicitly_need_domain(name)}
+    assert needing == {"validate_handoff_form", "validate_support_form"}

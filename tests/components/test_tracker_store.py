@@ -1,0 +1,58 @@
+"""components/tracker_store.py on SQLite (the default set-up): WAL and synchronous=NORMAL on every
+connection, and the gateway still reads and deletes a person's events in the same file."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker import TrackerDatabase
+from components.tracker_store import CachedSQLTrackerStore
+
+DOMAIN = Domain.from_yaml("version: '3.1'\nslots:\n  name:\n    type: text\n    mappings: []\n")
+
+
+def test_sqlite_file_in_wal_mode_with_normal_sync(tmp_path):
+    database = tmp_path / "tracker.db"
+    store = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(database))
+    with sqlite3.connect(database) as outside:  # WAL is a property of the file
+        assert outside.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with store.engine.connect() as connection:  # synchronous is per connection: every new one gets it
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_saved_turns_come_back_and_the_gateway_deletes_them(tmp_path):
+    database = tmp_path / "tracker.db"
+    store = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(database))
+    sender, start = "pseudonym-2", time.time() - 100
+    tracker = DialogueStateTracker.from_events(sender, [
+        ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start),
+        UserUttered("Hallo", timestamp=start + 1), BotUttered("Guten Tag", timestamp=start + 2)],
+        slots=DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+    tracker.update(UserUttered("Wie viel Geld?", timestamp=start + 3))
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve(sender))
+    assert [e.type_name for e in again.events][-2:] == ["bot", "user"]
+    gateway = TrackerDatabase(f"sqlite:///{database}")
+    assert gateway.count(sender) == 5
+    assert gateway.delete(sender) == 5
+    assert gateway.count(sender) == 0
+    gateway.close()
+
+
+def test_sqlite_connections_are_kept_open_between_messages(tmp_path):
+    store = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    opened = []
+    import sqlalchemy as sa
+    sa.event.listen(store.engine, "connect", lambda connection, record: opened.append(connection))
+    tracker = DialogueStateTracker.from_events("p-3", [UserUttered("Hallo", timestamp=time.time())],
+                                               slots=DOMAIN.slots)
+    for _ in range(5):
+        asyncio.run(store.save(tracker))
+        asyncio.run(store.retrieve("p-3"))
+    assert len(opened) <= 1
