@@ -13,7 +13,6 @@ every miss. Measures only; nothing here is a floor.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from wegweiser.content import read_yaml
 from wegweiser.maintenance.evaluation import predict
