@@ -4,6 +4,8 @@ kept out of training, and with patterns that can match the normalised (lower-cas
 tests/nlu/uncovered.yml      questions about return that no FAQ covers
 tests/nlu/first_messages.yml very first messages of 1-3 words, labelled with their language
 tests/first_answers.yml      first questions with what a right first answer must and must not contain
+tests/nlu/crisis_round2.yml  crisis wordings and everyday look-alikes, all ten languages (round 2)
+tests/nlu/uncovered_round2.yml  a second set of uncovered return questions, all ten languages
 """
 from __future__ import annotations
 
@@ -155,3 +157,40 @@ def test_first_answer_amounts_are_written_plainly(first_answers):
     for entry in first_answers:
         for pattern in entry["must"] + entry["must_not"]:
             assert not re.search(r"\d[.,\u00a0\u202f ]\d{3}(?!\d)", pattern), f"{entry['id']}: {pattern!r}"
+
+
+#: round 2 (written 2026-12-06 before tuning): all ten languages, crisis wordings with everyday look-alikes,
+#: and a second set of uncovered return questions
+ALL_LANGUAGES = LANGUAGES + NEW_LANGUAGES
+CRISIS_ROUND2 = PROJECT_ROOT / "tests" / "nlu" / "crisis_round2.yml"
+UNCOVERED_ROUND2 = PROJECT_ROOT / "tests" / "nlu" / "uncovered_round2.yml"
+CRISIS_ROUND1 = PROJECT_ROOT / "tests" / "nlu" / "crisis.yml"
+
+
+def _round2_messages() -> Dict[str, List[str]]:
+    crisis, uncovered = read_yaml(CRISIS_ROUND2), read_yaml(UNCOVERED_ROUND2)["uncovered"]
+    sets = {f"crisis/{lang}": crisis[lang] for lang in ALL_LANGUAGES}
+    sets.update({f"not_crisis/{lang}": crisis["not_crisis"][lang] for lang in ALL_LANGUAGES})
+    sets.update({f"uncovered/{lang}": uncovered[lang] for lang in ALL_LANGUAGES})
+    return sets
+
+
+def test_round2_sets_have_every_language_in_full():
+    sizes = {"crisis": 10, "not_crisis": 5, "uncovered": 15}
+    for name, messages in _round2_messages().items():
+        assert len(set(map(_key, messages))) == sizes[name.split("/")[0]], f"{name}: {len(messages)} messages"
+        assert all(isinstance(m, str) and m.strip() for m in messages), name
+
+
+def test_round2_messages_are_not_repeated_anywhere():
+    round1 = read_yaml(CRISIS_ROUND1)
+    earlier = {_key(m) for lang, ms in round1.items() if lang != "not_crisis" for m in ms}
+    earlier |= {_key(m) for ms in round1["not_crisis"].values() for m in ms}
+    earlier |= {_key(m) for ms in read_yaml(UNCOVERED)["uncovered"].values() for m in ms}
+    earlier |= _training_messages() | _heldout_messages()
+    seen: Dict[str, str] = {}
+    for name, messages in _round2_messages().items():
+        for message in messages:
+            other = seen.setdefault(_key(message), name)
+            assert other == name, f"{message!r} is in {other} and {name}"
+            assert _key(message) not in earlier, f"{name}: {message!r} is in training, held-out or round 1"
