@@ -11,7 +11,7 @@ Exits 1 when a language is below its floor (wegweiser/maintenance/evaluation.py)
 passed (results/evaluation/baseline.json), or, if there is none, models/previous.tar.gz (kept by
 `make reload`) evaluated now. A passing evaluation becomes the new baseline.
 
-It also scores the sets of wegweiser/maintenance/evaluation_sets.py: uncovered questions (how many get another topic's
+It also scores the round-2 crisis and uncovered sets (scripts/evaluate_round2.py; reported, no floor) and the sets of wegweiser/maintenance/evaluation_sets.py: uncovered questions (how many get another topic's
 answer), short first messages (the answer language picked) and the first-answer review set (each first
 question sent to the real Rasa and action servers; FIRST_ANSWERS=0 skips it), each per language with its
 floor.
@@ -364,8 +364,11 @@ def main() -> int:
     problems = failures(scores, comparison, settings.max_drop_points) + set_failures(uncovered, short, answers)
     if stories and (stories["failed"] or stories["error"]):
         problems.append(f"{len(stories['failed'])} story test(s) failed" if stories["failed"] else "story tests did not run")
+    from scripts.evaluate_round2 import round2_lines
+
+    round2 = round2_lines(str(settings.model))
     text = report(scores, comparison, note, stories, cv, problems, settings, time.monotonic() - start,
-                  sets_report(uncovered, short, answers))
+                  sets_report(uncovered, short, answers) + [""] + round2)
     (OUT / "report.md").write_text(text, encoding="utf-8")
     record = {"model": str(settings.model), "date": time.strftime("%Y-%m-%d %H:%M"), "predictions": predictions}
     (OUT / "predictions.json").write_text(json.dumps(record, ensure_ascii=False, indent=0), encoding="utf-8")
@@ -380,6 +383,7 @@ def main() -> int:
                  f"{short[language].right}/{short[language].total}" if language in short else "-",
                  f"{answers[language].right}/{answers[language].total}" if answers and language in answers else "-"]
         print(f"{language} | " + " | ".join(cells))
+    print("\n".join(line for line in round2 if line.startswith("|")))
     if comparison:
         print(f"vs previous: {len(comparison.worse)} message(s) worse, {len(comparison.better)} better")
     if stories:

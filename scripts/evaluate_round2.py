@@ -6,7 +6,8 @@ tests/nlu/uncovered_round2.yml  per language: return questions no FAQ covers; a 
                                 (wegweiser.maintenance.evaluation_sets.HONEST) is another topic's answer
 
 Parses every message with the model's full NLU pipeline (the crisis guard included) and prints a table and
-every miss. Measures only; nothing here is a floor.
+every miss. Measures only; nothing here is a floor. `make evaluate` adds the table and the misses to its report
+(`round2_lines`).
 
     PYTHONPATH=$PWD nice -n 19 .venv/rasa/bin/python scripts/evaluate_round2.py [models/wegweiser.tar.gz]
 """
@@ -22,7 +23,8 @@ from wegweiser.paths import PROJECT_ROOT
 LANGUAGES = ("de", "en", "ar", "fa", "ru", "tr", "es", "ka", "sq", "mk")
 
 
-def main(model: str) -> None:
+def round2_lines(model: str) -> list:
+    """The table and the misses, as Markdown lines."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
@@ -43,17 +45,20 @@ def main(model: str) -> None:
         cell[1] += 1
         if not ok:
             misses.append((name, lang, text, p["got"]))
-    print(f"model: {model}")
-    print("| set | " + " | ".join(LANGUAGES) + " | all |")
-    print("|---|" + "---|" * (len(LANGUAGES) + 1))
+    lines = ["## Round-2 sets: crisis wordings and uncovered questions nobody tuned on (tests/nlu/*_round2.yml)", "",
+             "| set | " + " | ".join(LANGUAGES) + " | all |", "|---|" + "---|" * (len(LANGUAGES) + 1)]
     for name, meaning in (("crisis", "crisis answer"), ("not_crisis", "no crisis answer"),
                           ("uncovered", "honest reply")):
         cells = [table[(name, lang)] for lang in LANGUAGES]
         total = [sum(c[0] for c in cells), sum(c[1] for c in cells)]
-        print(f"| {name} ({meaning}) | " + " | ".join(f"{r}/{t}" for r, t in cells + [total]) + " |")
-    print("\nmisses:")
-    for name, lang, text, got in misses:
-        print(f"  {name}/{lang}: {text!r} -> {got}")
+        lines.append(f"| {name} ({meaning}) | " + " | ".join(f"{r}/{t}" for r, t in cells + [total]) + " |")
+    lines += ["", "Misses:", ""] + [f"- {name}/{lang}: {text!r} -> {got}" for name, lang, text, got in misses]
+    return lines
+
+
+def main(model: str) -> None:
+    print(f"model: {model}")
+    print("\n".join(round2_lines(model)))
 
 
 if __name__ == "__main__":
