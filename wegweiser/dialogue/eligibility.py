@@ -165,6 +165,23 @@ def turkey_short_stay(b: _Builder, person: Person) -> Optional[bool]:
     return person.months_in_germany <= limit
 
 
+#: notes that state Türkiye's stay rule (content/lookup.yml `notes`): known short stay, known longer stay,
+#: stay not known
+TURKEY_STAY_NOTES = ("turkey_short_stay", "turkey_long_stay", "turkey_stay_rule")
+
+
+def turkey_stay_note(person: Person, facts: Optional[Dict[str, Fact]] = None) -> Optional[str]:
+    """Which sentence states Türkiye's stay rule for this person (None when the person is not Turkish):
+    the rule and its dates come from the programme data; answers about start-up aid, StarthilfePlus or
+    EURP say it before anything else about those programmes."""
+    short = turkey_short_stay(_Builder(facts if facts is not None else all_facts()), person)
+    if person.country != "TR":
+        return None
+    if short is None:
+        return "turkey_stay_rule"
+    return "turkey_short_stay" if short else "turkey_long_stay"
+
+
 def reduced_allowance(b: _Builder, person: Person) -> Tuple[bool, List[str]]:
     """Whether the travel allowance is the reduced one (visa-free countries, Kosovo), and notes on why."""
     if not b.listed("reag_visa_free_countries", person.country):
@@ -240,10 +257,8 @@ def _reag(b: _Builder, person: Person, eu_citizen: bool) -> ProgrammeResult:
     cap = None
     level = startup_aid_level(b, person)
     short = turkey_short_stay(b, person)
-    if short:
-        notes.append("turkey_short_stay")
-    elif person.country == "TR" and short is None:
-        notes.append("turkey_stay_rule")
+    if person.country == "TR":
+        notes.append("turkey_short_stay" if short else "turkey_stay_rule" if short is None else "turkey_long_stay")
     if level in (CONFIRMED, LIKELY):
         startup = _per_person_lines(b, "startup_aid", "reag_startup_aid", person, verified=level == CONFIRMED)
         lines += startup

@@ -14,7 +14,8 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from wegweiser.content import read_yaml
-from wegweiser.dialogue.eligibility import APPLIES, MAY_APPLY, Assessment, Line, ProgrammeResult, total
+from wegweiser.dialogue.eligibility import (APPLIES, MAY_APPLY, TURKEY_STAY_NOTES, Assessment, Line, ProgrammeResult,
+                                            total, turkey_stay_note)
 from wegweiser.facts import load_programmes
 from wegweiser.paths import content_dir
 from wegweiser.render import country_name, currency_statement, format_eur, template_values
@@ -23,7 +24,7 @@ from wegweiser.texts import in_language, localised
 #: placeholders the lookup fills itself, besides the programme facts and the centre's details
 TEXT_PLACEHOLDERS = frozenset({"country", "countries", "family", "programme", "label", "adults", "children",
                                "adult_unit", "child_unit", "total", "age", "unit", "cap", "capped", "state",
-                               "as_of"})
+                               "as_of", "months"})
 
 
 @lru_cache(maxsize=None)
@@ -120,6 +121,9 @@ def render(assessment: Assessment, language: str) -> str:
         blocks.append(text("answer", "intro_general", language))
     for key in assessment.counsellor_checks:
         blocks.append(text("counsellor_checks", key, language, values))
+    stay_note = turkey_stay_note(person)
+    if stay_note and assessment.results:  # Türkiye's stay rule decides what follows: it comes first
+        blocks.append(text("notes", stay_note, language, values))
     for result in assessment.results:
         outcome = {APPLIES: "applies", MAY_APPLY: "may_apply"}.get(result.outcome, "not_applicable")
         rows = [text("answer", outcome, language, {"programme": names[result.programme]})]
@@ -128,7 +132,7 @@ def render(assessment: Assessment, language: str) -> str:
             rows.append("• " + text("answer", "travel_costs", language))
         rows += ["• " + row for row in _calculation(result, language, values)]
         rows += ["• " + reason for reason in reasons]
-        rows += ["• " + text("notes", key, language, values) for key in result.notes]
+        rows += ["• " + text("notes", key, language, values) for key in result.notes if key not in TURKEY_STAY_NOTES]
         blocks.append("\n".join(rows))
     if assessment.results:
         blocks.append(text("answer", "next_steps", language, values))

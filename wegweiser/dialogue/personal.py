@@ -7,6 +7,15 @@ function the programme lookup uses, and worded with the lookup's own sentences (
 Moldovan asking about "EU citizens" reads that Moldova is not in the EU before the general rule, and an
 Afghan asking about reintegration reads that EURP does not cover Afghanistan. The text goes into the
 `{personal_lead}` placeholder at the start of those answers; it is empty when nothing is known.
+
+Türkiye's stay rule (content/programmes, `eligibility.turkey_stay_note`) is the first line for a Turkish
+national in every answer about REAG/GARP's start-up aid, StarthilfePlus or EURP: for a stay of up to six
+months, for a longer one, or the rule itself when the stay is not known.
+
+Answers about trips and protection (content/personal_topics.yml `abroad_topics`) start with the rule on time
+abroad (§ 51 AufenthG: a residence permit generally expires after more than six months abroad unless the
+Ausländerbehörde set a longer period beforehand) when the message speaks of months abroad or a trip; the
+months abroad it names are compared with the rule, and never taken for the stay in Germany.
 """
 from __future__ import annotations
 
@@ -14,14 +23,17 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, List, Mapping, Optional, Sequence
 
+from babel.numbers import format_decimal
+
 from wegweiser.content import read_yaml
-from wegweiser.dialogue.eligibility import APPLIES, MAY_APPLY, Assessment, Person, assess
+from wegweiser.dialogue.eligibility import (APPLIES, MAY_APPLY, TURKEY_STAY_NOTES, Assessment, Person, assess,
+                                            turkey_stay_note)
 from wegweiser.dialogue.lookup_answer import text
-from wegweiser.dialogue.lookup_form import COUNTRY, SKIPPED, STATUS
-from wegweiser.facts import load_programmes
+from wegweiser.dialogue.lookup_form import COUNTRY, MONTHS, SKIPPED, STATUS
+from wegweiser.facts import all_facts, load_programmes
 from wegweiser.nlu.countries import STATELESS, country_of_origin
 from wegweiser.nlu.residence import parse_status
-from wegweiser.nlu.stay import parse_months
+from wegweiser.nlu.stay import mentions_trip, parse_months, parse_months_abroad
 from wegweiser.paths import content_dir
 from wegweiser.render import country_name, template_values
 
@@ -32,12 +44,23 @@ PERSONAL_NOTES = frozenset({
     "turkey_short_stay", "turkey_stay_rule", "turkey_stay_rule_shp", "startup_aid_likely", "startup_aid_unconfirmed",
     "syria_since", "eurp_special_rules", "eurp_turkey_stay", "trafficking_exception", "shp_exception", "nrp_package",
 })
+#: programmes Türkiye's stay rule decides on; an answer about any of them states the rule first
+STAY_RULE_PROGRAMMES = frozenset({"reag", "shp", "eurp"})
+#: notes that repeat the stay rule under a programme, left out once it has been said first
+STAY_RULE_REPEATS = frozenset(TURKEY_STAY_NOTES) | {"turkey_stay_rule_shp", "eurp_turkey_stay"}
 
 
 @lru_cache(maxsize=None)
 def topic_programmes() -> Mapping[str, Sequence[str]]:
     """content/personal_topics.yml: which programmes an FAQ topic's answer depends on."""
     return read_yaml(content_dir() / "personal_topics.yml")["topics"]
+
+
+@lru_cache(maxsize=None)
+def abroad_topics() -> frozenset:
+    """content/personal_topics.yml: FAQ topics that start with the rule on time abroad when the message
+    speaks of months abroad or a trip."""
+    return frozenset(read_yaml(content_dir() / "personal_topics.yml").get("abroad_topics") or ())
 
 
 def person_from(text: str, language: Optional[str], slots: Mapping[str, Any]) -> Person:
@@ -47,7 +70,10 @@ def person_from(text: str, language: Optional[str], slots: Mapping[str, Any]) ->
     if country is None and slots.get(COUNTRY) not in (None, SKIPPED, STATELESS):
         country = slots.get(COUNTRY)
     status = (parse_status(text, language) if text else None) or slots.get(STATUS)
-    return Person(country=country, status=status, months_in_germany=parse_months(text))
+    months = parse_months(text) if text else None
+    if months is None and slots.get(MONTHS) is not None:
+        months = int(slots[MONTHS])
+    return Person(country=country, status=status, months_in_germany=months)
 
 
 def lead(topic: Optional[str], person: Person, language: str, today: Optional[dt.date] = None) -> str:
@@ -72,8 +98,15 @@ def _lines(assessment: Assessment, programmes: Sequence[str], language: str) -> 
     lines.append(text("personal", "for_country", language, values))
     if person.country == "DE":
         return lines + ["• " + text("counsellor_checks", "german_citizen", language, values)]
+    stay_note = turkey_stay_note(person) if STAY_RULE_PROGRAMMES & set(programmes) else None
+    if stay_note:
+        lines.append("• " + text("notes", stay_note, language, values))
     for position, programme in enumerate(programmes):
         result = assessment.result(programme)
+        if result is None and stay_note == "turkey_short_stay" and programme in STAY_RULE_PROGRAMMES:
+            # not offered because of the short stay (said just above), not because of the status
+            lines.append("• " + text("answer", "not_applicable", language, {"programme": names[programme]}))
+            continue
         if result is None and position > 0:
             continue  # a further programme is named only where it applies
         if result is None:
@@ -83,8 +116,24 @@ def _lines(assessment: Assessment, programmes: Sequence[str], language: str) -> 
         outcome = {APPLIES: "applies", MAY_APPLY: "may_apply"}.get(result.outcome, "not_applicable")
         lines.append("• " + text("answer", outcome, language, {"programme": names[programme]}))
         lines += ["  – " + text("reasons", key, language, values) for key in result.reasons]
-        lines += ["  – " + text("notes", key, language, values) for key in result.notes if key in PERSONAL_NOTES]
+        lines += ["  – " + text("notes", key, language, values) for key in result.notes
+                  if key in PERSONAL_NOTES and not (stay_note and key in STAY_RULE_REPEATS)]
     return lines
+
+
+def abroad_lead(message: str, language: str) -> str:
+    """The rule on time abroad, first, when the message speaks of months abroad or a trip; with the months
+    the message names compared with it. "" otherwise."""
+    months = parse_months_abroad(message)
+    if months is None and not mentions_trip(message):
+        return ""
+    values = dict(template_values(language))
+    lines = [text("personal", "abroad_rule", language, values)]
+    if months is not None:
+        limit = all_facts()["legal_abroad_months"].value
+        key = "abroad_longer" if months > limit else "abroad_within"
+        lines.append(text("personal", key, language, {**values, "months": format_decimal(months, locale=language)}))
+    return "\n".join(lines) + "\n\n"
 
 
 def programme_countries(programme: str) -> frozenset:
@@ -96,6 +145,8 @@ def programme_countries(programme: str) -> frozenset:
 
 def lead_for_message(topic: Optional[str], text: str, language: str, slots: Mapping[str, Any]) -> str:
     """`lead` for the latest message: the country and status it (or the conversation) names."""
+    if topic in abroad_topics():
+        return abroad_lead(text, language)
     if topic not in topic_programmes():
         return ""
     person = person_from(text, language, slots)

@@ -165,3 +165,16 @@ def test_one_amount_change_changes_every_languages_answer(content_copy):
     for language in language_codes():
         answer = render(assess(person), language)
         assert format_eur(240, language) in answer and format_eur(480, language) in answer, language
+
+
+@pytest.mark.parametrize("months, note", [(3, "turkey_short_stay"), (5, "turkey_short_stay"), (6, "turkey_short_stay"),
+                                          (7, "turkey_long_stay"), (None, "turkey_stay_rule")])
+@pytest.mark.parametrize("language", ["de", "tr"])
+def test_the_turkish_stay_rule_comes_before_the_programmes(months, note, language):
+    from wegweiser.dialogue.lookup_answer import text
+    from wegweiser.render import template_values
+
+    blocks = render(assess(Person("TR", adults=1, months_in_germany=months)), language).split("\n\n")
+    rule = text("notes", note, language, template_values(language))
+    assert blocks[1] == rule  # right after "For Türkiye:", before REAG/GARP and the rest
+    assert sum(block.count(rule) for block in blocks) == 1

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from babel.numbers import format_decimal
 
 from wegweiser.content import language_codes
 from wegweiser.dialogue.eligibility import Person
 from wegweiser.dialogue.lookup_answer import text
-from wegweiser.dialogue.personal import lead, lead_for_message, person_from, topic_programmes
-from wegweiser.render import template_values
+from wegweiser.dialogue.personal import abroad_topics, lead, lead_for_message, person_from, topic_programmes
+from wegweiser.render import country_name, template_values
 
 TODAY = dt.date(2026, 12, 6)
 
@@ -79,5 +80,83 @@ def test_every_personal_topic_starts_with_the_placeholder_in_every_language():
 
     answers = load_faq_answers()
     for topic in topic_programmes():
+        for language in language_codes():
+            assert answers[topic][language].startswith("{personal_lead}"), (topic, language)
+
+
+# Türkiye's stay rule comes first in every answer about start-up aid or StarthilfePlus (counsellor review: a Turkish
+# national with 5 months in Germany asking about StarthilfePlus read "not with the stated residence status").
+STAY_CASES = [(3, "turkey_short_stay"), (5, "turkey_short_stay"), (6, "turkey_short_stay"), (7, "turkey_long_stay"),
+              (None, "turkey_stay_rule")]
+
+
+@pytest.mark.parametrize("language", list(language_codes()))
+@pytest.mark.parametrize("topic", ["startup_aid", "starthilfeplus", "reintegration"])
+@pytest.mark.parametrize("months, note", STAY_CASES)
+def test_the_turkish_stay_rule_is_the_first_line(months, note, topic, language):
+    found = lead(topic, Person("TR", months_in_germany=months), language, today=TODAY).split("\n")
+    values = template_values(language)
+    assert found[0] == text("personal", "for_country", language, {"country": country_name("TR", language)})
+    assert found[1] == "• " + text("notes", note, language, values)
+    rest = "\n".join(found[2:])
+    assert text("notes", note, language, values) not in rest  # said once
+    assert text("personal", "not_for_status", language, {**values, "programme": "StarthilfePlus"}) not in rest
+    if note == "turkey_short_stay":  # StarthilfePlus is named, and not offered
+        assert "• " + text("answer", "not_applicable", language, {"programme": "StarthilfePlus"}) in found
+
+
+@pytest.mark.parametrize("months, note", STAY_CASES)
+def test_the_stay_comes_from_the_message_or_else_from_the_conversation(months, note):
+    message = "Ich bin Türke. Bekomme ich StarthilfePlus?" if months is None else \
+        f"Ich bin Türke und seit {months} Monaten in Deutschland. Bekomme ich StarthilfePlus?"
+    values = template_values("de")
+    expected = "• " + text("notes", note, "de", values)
+    assert lead_for_message("starthilfeplus", message, "de", {}).split("\n")[1] == expected
+    slots = {"lookup_country": "TR", "lookup_months": float(months) if months is not None else None}
+    assert lead_for_message("starthilfeplus", "Und StarthilfePlus?", "de", slots).split("\n")[1] == expected
+
+
+def test_months_abroad_are_not_the_turkish_stay():
+    found = lead_for_message("startup_aid", "Ich bin Türke und will 7 Monate im Ausland bleiben. Starthilfe?", "de", {})
+    assert found.split("\n")[1] == "• " + text("notes", "turkey_stay_rule", "de", template_values("de"))
+
+
+# The rule on time abroad (§ 51 AufenthG) first, when a message about trips or protection speaks of months abroad.
+@pytest.mark.parametrize("topic", ["visit_first", "protection_status"])
+@pytest.mark.parametrize("message, language, months, key", [
+    ("Ich habe eine Aufenthaltserlaubnis. Verliere ich sie, wenn ich 7 Monate im Ausland bin?", "de", 7, "abroad_longer"),
+    ("I have a residence permit, will I lose it if I stay 7 months abroad?", "en", 7, "abroad_longer"),
+    ("Oturum iznim var, yurt dışında 7 ay kalırsam iznimi kaybeder miyim?", "tr", 7, "abroad_longer"),
+    ("У меня ВНЖ, если я 7 месяцев пробуду за границей, я его потеряю?", "ru", 7, "abroad_longer"),
+    ("لدي إقامة، هل أفقدها إذا بقيت 7 أشهر خارج ألمانيا؟", "ar", 7, "abroad_longer"),
+    ("اجازه اقامت دارم، اگر ۷ ماه خارج از کشور بمانم باطل می‌شود؟", "fa", 7, "abroad_longer"),
+    ("Tengo permiso de residencia, ¿lo pierdo si estoy 7 meses en el extranjero?", "es", 7, "abroad_longer"),
+    ("Kam leje qëndrimi, a e humb nëse rri 7 muaj jashtë vendit?", "sq", 7, "abroad_longer"),
+    ("Имам дозвола за престој, дали ја губам ако сум 7 месеци во странство?", "mk", 7, "abroad_longer"),
+    ("მაქვს ბინადრობის ნებართვა, დავკარგავ თუ საზღვარგარეთ 7 თვე დავრჩები?", "ka", 7, "abroad_longer"),
+    ("Oturum iznim var, yurt dışında 3 ay kalırsam iznimi kaybeder miyim?", "tr", 3, "abroad_within"),
+    ("Darf ich mit Aufenthaltserlaubnis eine Reise in die Heimat machen?", "de", None, None),
+])
+def test_time_abroad_rule_comes_first(topic, message, language, months, key):
+    values = template_values(language)
+    found = lead_for_message(topic, message, language, {}).split("\n")
+    assert found[0] == text("personal", "abroad_rule", language, values)
+    assert "§ 51 AufenthG" in found[0] and "6" in found[0]
+    if key:
+        months_text = format_decimal(months, locale=language)
+        assert found[1] == text("personal", key, language, {**values, "months": months_text})
+
+
+def test_no_time_abroad_rule_without_months_abroad_or_a_trip():
+    assert lead_for_message("protection_status", "Verliere ich meinen Schutz, wenn ich einen Pass beantrage?", "de",
+                            {}) == ""
+
+
+def test_every_abroad_topic_starts_with_the_placeholder_in_every_language():
+    from wegweiser.faq import load_faq_answers
+
+    answers = load_faq_answers()
+    assert abroad_topics() == {"visit_first", "protection_status"}
+    for topic in abroad_topics():
         for language in language_codes():
             assert answers[topic][language].startswith("{personal_lead}"), (topic, language)
