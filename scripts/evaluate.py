@@ -58,6 +58,7 @@ class Settings:
     cross_validate: bool
     stories: bool
     first_answers: bool
+    round2: bool
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -69,6 +70,7 @@ class Settings:
             cross_validate=os.environ.get("CV", "0") == "1",
             stories=os.environ.get("STORIES", "1") != "0",
             first_answers=os.environ.get("FIRST_ANSWERS", "1") != "0",
+            round2=os.environ.get("ROUND2", "1") != "0",
         )
 
 
@@ -366,7 +368,7 @@ def main() -> int:
         problems.append(f"{len(stories['failed'])} story test(s) failed" if stories["failed"] else "story tests did not run")
     from scripts.evaluate_round2 import round2_lines
 
-    round2 = round2_lines(str(settings.model))
+    round2 = round2_lines(str(settings.model)) if settings.round2 else []
     text = report(scores, comparison, note, stories, cv, problems, settings, time.monotonic() - start,
                   sets_report(uncovered, short, answers) + [""] + round2)
     (OUT / "report.md").write_text(text, encoding="utf-8")

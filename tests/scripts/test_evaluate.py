@@ -19,6 +19,7 @@ def run(monkeypatch, tmp_path):
     monkeypatch.delenv("EVAL_MAX_DROP", raising=False)
     monkeypatch.setenv("STORIES", "0")
     monkeypatch.setenv("FIRST_ANSWERS", "0")
+    monkeypatch.setenv("ROUND2", "0")
 
     def run_with(model_predictions: list, uncovered: list = ()) -> int:
         monkeypatch.setattr(evaluate, "predictions_of", lambda model: model_predictions)
