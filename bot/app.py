@@ -85,8 +85,9 @@ def stop_sniffio_search() -> None:
     """httpcore runs `import sniffio` for every lock, event and cancellation shield of every request; anyio 4
     no longer brings sniffio, and a failed import searches every sys.path folder again each time: about a
     quarter of the gateway's event-loop time under load (measured with py-spy on tests/bot/test_fuzz.py,
-    docs/measurements/faults.md). A None in sys.modules makes that import fail at once (httpcore then takes
-    asyncio, as it does now). Nothing changes where sniffio is installed."""
+    docs/measurements/faults.md). sniffio is therefore pinned in requirements/bot.lock.txt; this guard is
+    for a gateway installed without it: a None in sys.modules makes that import fail at once (httpcore then
+    takes asyncio). Where sniffio is installed, as it is by `make setup`, nothing changes."""
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
