@@ -130,6 +130,10 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         if tracker is not None:
             tracker.close()
 
+    # stores each update in the update queue's put(), before the getUpdates offset (or the webhook's answer)
+    # confirms it to Telegram, and handles up to CONCURRENT_UPDATES at a time, each chat in order
+    processor = OrderedUpdateProcessor(store, person_of, max_concurrent_updates=settings.CONCURRENT_UPDATES,
+                                       ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID))
     builder = Application.builder()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -139,9 +143,8 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         .base_url(settings.TELEGRAM_BASE_URL)
         .base_file_url(file_url(settings.TELEGRAM_BASE_URL))
         .rate_limiter(RetryingRateLimiter(settings.SEND_RETRIES))
-        .concurrent_updates(OrderedUpdateProcessor(
-            store, person_of, max_concurrent_updates=settings.CONCURRENT_UPDATES,
-            ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID)))
+        .update_queue(processor.queue)
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
