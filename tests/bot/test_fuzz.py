@@ -4,7 +4,8 @@ Every kind of message, texts empty or of 4,096 units, RTL and zero-width charact
 `/intent{json}` syntax, stale and forged button data, edits, forwards, group messages, channel posts,
 membership changes and update kinds the library does not know. Rasa is a fake REST endpoint on 127.0.0.1
 that answers at once with a token of the message (a real Rasa answers ~20 messages per second on this
-machine, too slow for 10,000 in a test); each answer can so be traced to its message. Asserted:
+machine, too slow for 10,000 in a test); each answer can so be traced to its message. Both fakes run in a
+child process (tests/bot/fuzz_servers.py), as Telegram and Rasa are other processes. Asserted:
 no unhandled exception in the log, every private text for Rasa answered exactly once, no message or
 answer over Telegram's limits, nothing stored for the groups the bot leaves, every such group left.
 
