@@ -85,8 +85,9 @@ def stop_sniffio_search() -> None:
     """httpcore runs `import sniffio` for every lock, event and cancellation shield of every request; anyio 4
     no longer brings sniffio, and a failed import searches every sys.path folder again each time: about a
     quarter of the gateway's event-loop time under load (measured with py-spy on tests/bot/test_fuzz.py,
-    docs/measurements/faults.md). A None in sys.modules makes that import fail at once (httpcore then takes
-    asyncio, as it does now). Nothing changes where sniffio is installed."""
+    docs/measurements/faults.md). sniffio is therefore pinned in requirements/bot.lock.txt; this guard is
+    for a gateway installed without it: a None in sys.modules makes that import fail at once (httpcore then
+    takes asyncio). Where sniffio is installed, as it is by `make setup`, nothing changes."""
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
@@ -129,6 +130,10 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         if tracker is not None:
             tracker.close()
 
+    # stores each update in the update queue's put(), before the getUpdates offset (or the webhook's answer)
+    # confirms it to Telegram, and handles up to CONCURRENT_UPDATES at a time, each chat in order
+    processor = OrderedUpdateProcessor(store, person_of, max_concurrent_updates=settings.CONCURRENT_UPDATES,
+                                       ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID))
     builder = Application.builder()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -138,9 +143,8 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
         .base_url(settings.TELEGRAM_BASE_URL)
         .base_file_url(file_url(settings.TELEGRAM_BASE_URL))
         .rate_limiter(RetryingRateLimiter(settings.SEND_RETRIES))
-        .concurrent_updates(OrderedUpdateProcessor(
-            store, person_of, max_concurrent_updates=settings.CONCURRENT_UPDATES,
-            ignored=lambda update: groups.foreign_group(update, settings.COUNSELLOR_CHAT_ID)))
+        .update_queue(processor.queue)
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

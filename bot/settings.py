@@ -41,11 +41,11 @@ class Settings(BaseSettings):
     UNANSWERED_RETENTION_DAYS: int = Field(default=30, ge=1)
     #: send retries after a 5xx or network error from Telegram (a 429 is retried by the rate limiter)
     SEND_RETRIES: int = Field(default=5, ge=0)
-    #: updates handled at the same time (each chat's one after another); PTB's default. 64 took 29 % less CPU
-    #: in the fuzz test (docs/measurements/faults.md), but then tests/bot/test_faults.py lost the 4 messages
-    #: in flight when the gateway was killed (twice, 2026-12-06): an update waiting for a slot is not stored
-    #: yet while Telegram already counts it as delivered. Lower it only after that is fixed.
-    CONCURRENT_UPDATES: int = Field(default=256, ge=1)
+    #: updates handled at the same time (each chat's one after another); the others wait in the update queue,
+    #: already stored (bot/updates.py), so the number bounds the work in flight, not what a crash can lose.
+    #: 64 rather than PTB's 256: httpcore's pool bookkeeping grows with the requests in flight (fuzz test CPU,
+    #: docs/measurements/faults.md); 64 is far above what Rasa (~20 messages/s) and Telegram (30/s) take.
+    CONCURRENT_UPDATES: int = Field(default=64, ge=1)
     WEBHOOK_URL: Optional[str] = None
     WEBHOOK_SECRET: Optional[SecretStr] = None
     WEBHOOK_LISTEN: str = "127.0.0.1"

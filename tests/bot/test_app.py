@@ -97,7 +97,7 @@ def test_the_concurrency_setting_reaches_the_update_processor(tmp_path):
                         CONCURRENT_UPDATES=7, _env_file=None)
     application = build_application(settings, httpx.MockTransport(FakeRasa()), request=RecordingTelegram())
     assert application.update_processor.max_concurrent_updates == 7
-    assert Settings(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, _env_file=None).CONCURRENT_UPDATES == 256
+    assert Settings(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, _env_file=None).CONCURRENT_UPDATES == 64
 
 
 def test_a_missing_sniffio_fails_to_import_at_once_instead_of_searching_sys_path(monkeypatch):

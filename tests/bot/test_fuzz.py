@@ -4,7 +4,8 @@ Every kind of message, texts empty or of 4,096 units, RTL and zero-width charact
 `/intent{json}` syntax, stale and forged button data, edits, forwards, group messages, channel posts,
 membership changes and update kinds the library does not know. Rasa is a fake REST endpoint on 127.0.0.1
 that answers at once with a token of the message (a real Rasa answers ~20 messages per second on this
-machine, too slow for 10,000 in a test); each answer can so be traced to its message. Asserted:
+machine, too slow for 10,000 in a test); each answer can so be traced to its message. Both fakes run in a
+child process (tests/bot/fuzz_servers.py), as Telegram and Rasa are other processes. Asserted:
 no unhandled exception in the log, every private text for Rasa answered exactly once, no message or
 answer over Telegram's limits, nothing stored for the groups the bot leaves, every such group left.
 
@@ -17,9 +18,7 @@ import collections
 import json
 import logging
 import os
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlalchemy import create_engine, text as sql
 
@@ -29,56 +28,14 @@ from bot.pseudonym import pseudonym
 from bot.sending import RetryingRateLimiter
 from bot.settings import Settings
 from bot.store import Seen
+from fuzz_servers import SeparateServers
 from fuzz_updates import COUNSELLOR_GROUP, FOREIGN_GROUPS, OUTSIDERS, Generator, token_of, utf16_units
-from tests.fakes.telegram_api import FakeTelegram
 
 SEED = int(os.environ.get("FUZZ_SEED", "18"))
 COUNT = int(os.environ.get("FUZZ_UPDATES", "10000"))
 KEY = "fuzz-test-pseudonym-key-0123456789"
 EVENTS = ("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) "
           "NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)")
-
-
-class FakeRasa:
-    """Rasa's REST channel on 127.0.0.1, answering at once: "answer <token>" (+ a button now and then)."""
-
-    def __init__(self) -> None:
-        self.received = collections.Counter()
-        lock = threading.Lock()
-        received = self.received
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as Rasa's server
-            disable_nagle_algorithm = True  # else every answer waits ~40 ms for a delayed ACK
-
-            def log_message(self, *args):  # noqa: D401 - quiet
-                pass
-
-            def do_POST(self):  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                sender, message = body["sender"], body["message"]
-                with lock:
-                    received[(sender, message)] += 1
-                token = token_of(sender, message)
-                reply = [{"recipient_id": sender, "text": f"answer {token}"}]
-                if int(token, 16) % 5 == 0:
-                    reply[0]["buttons"] = [{"title": "Mehr 🙂", "payload": "/faq/travel_costs"},
-                                           {"title": "x" * 300, "payload": '/inform{"a": "' + "y" * 80 + '"}'}]
-                data = json.dumps(reply).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class OpenLimiter(RetryingRateLimiter):
@@ -96,12 +53,11 @@ async def test_ten_thousand_generated_updates(tmp_path, caplog, monkeypatch):
         connection.execute(sql(EVENTS))
     engine.dispose()
     expected = list(Generator(SEED).updates(COUNT))
-    rasa = FakeRasa()
     caplog.set_level(logging.WARNING)
-    with FakeTelegram() as fake:
-        settings = Settings(TELEGRAM_TOKEN="7000000001:fuzz", PSEUDONYM_KEY=KEY, TELEGRAM_BASE_URL=fake.base_url,
+    with SeparateServers() as fake:  # the fake Bot API and the fake Rasa, in a child process
+        settings = Settings(TELEGRAM_TOKEN="7000000001:fuzz", PSEUDONYM_KEY=KEY, TELEGRAM_BASE_URL=fake.telegram_url,
                             DATABASE_URL=f"sqlite:///{tmp_path / 'gateway.db'}", TRACKER_DB_URL=tracker_url,
-                            RASA_URL=rasa.url, RASA_TIMEOUT=20, COUNSELLOR_CHAT_ID=COUNSELLOR_GROUP,
+                            RASA_URL=fake.rasa_url, RASA_TIMEOUT=20, COUNSELLOR_CHAT_ID=COUNSELLOR_GROUP,
                             WEGWEISER_DATA_DIR=tmp_path / "data", _env_file=None)
         application = build_application(settings)
         await application.initialize()
@@ -111,14 +67,12 @@ async def test_ten_thousand_generated_updates(tmp_path, caplog, monkeypatch):
         store = application.bot_data["gateway"].store
         started = time.monotonic()
         try:
-            for item in expected:
-                fake.queue_update(item.update)
+            await asyncio.to_thread(fake.queue_updates, [item.update for item in expected])
             kept = [item.update["update_id"] for item in expected if not item.foreign]
-            # polled 5 times a second: the predicates read the gateway's database on the event loop
-            await fake.async_wait_for(lambda f: f.all_confirmed() and store.update_state(kept[-1]) is Seen.DONE,
-                                      timeout=float(os.environ.get("FUZZ_WAIT", "600")), interval=0.2)
-            await fake.async_wait_for(lambda f: all(store.update_state(i) is Seen.DONE for i in kept[-200:]),
-                                      timeout=60, interval=0.2)
+            # polled 5 times a second (the pipe in a thread; the database in the loop)
+            await wait_until(lambda: store.update_state(kept[-1]) is Seen.DONE, fake.all_confirmed,
+                             timeout=float(os.environ.get("FUZZ_WAIT", "600")))
+            await wait_until(lambda: all(store.update_state(i) is Seen.DONE for i in kept[-200:]), timeout=60)
             await asyncio.sleep(0.5)  # the last answers' sends
         finally:
             seconds = time.monotonic() - started
@@ -126,8 +80,8 @@ async def test_ten_thousand_generated_updates(tmp_path, caplog, monkeypatch):
             await application.stop()
             await application.post_shutdown(application)
             await application.shutdown()
-            rasa.stop()
-        calls = list(fake.call_log)
+        calls = fake.call_log()
+        received = fake.rasa_received()
         stored = {row[0] for row in store_rows(tmp_path, "SELECT update_id FROM gateway_updates")}
         people = {row[0] for row in store_rows(tmp_path, "SELECT person FROM gateway_people")}
     print(f"\nfuzz: {COUNT} updates (seed {SEED}) in {seconds:.1f} s, {COUNT / seconds:.0f} updates/s, "
@@ -149,7 +103,7 @@ async def test_ten_thousand_generated_updates(tmp_path, caplog, monkeypatch):
             person = pseudonym(KEY, message["from"]["id"])
             wanted[(message["chat"]["id"], token_of(person, item.to_rasa))] += 1
     assert wanted and {key: answers[key] for key in wanted} == wanted
-    assert sum(rasa.received.values()) >= sum(wanted.values())
+    assert sum(received.values()) >= sum(wanted.values())
 
     # nothing over Telegram's limits
     for call in calls:
@@ -173,6 +127,14 @@ async def test_ten_thousand_generated_updates(tmp_path, caplog, monkeypatch):
     written_in = {item.update["message"]["chat"]["id"] for item in expected if item.foreign and "message" in item.update}
     assert written_in and written_in <= left <= set(FOREIGN_GROUPS)
     assert COUNSELLOR_GROUP not in left
+
+
+async def wait_until(in_loop, in_thread=lambda: True, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not (in_loop() and await asyncio.to_thread(in_thread)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not done within {timeout} s")
+        await asyncio.sleep(0.2)
 
 
 def store_rows(tmp_path, query: str):
