@@ -18,6 +18,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from wegweiser.content import default_language
+from wegweiser.date_cases import join_date_endings
 from wegweiser.freshness import refresh_if_changed
 from wegweiser.dialogue.turn import rendered_values
 
@@ -38,5 +39,8 @@ class PlaceholderNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
 
     async def generate(self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text,
                        **kwargs: Any) -> Optional[Dict[Text, Any]]:
-        return self.generate_from_slots(utter_action, response_values(tracker.current_slot_values()),
-                                        output_channel, **kwargs)
+        values = response_values(tracker.current_slot_values())
+        response = self.generate_from_slots(utter_action, values, output_channel, **kwargs)
+        if response and response.get("text"):  # "2025 წლის 13 იანვარი-დან" -> "2025 წლის 13 იანვრიდან"
+            response["text"] = join_date_endings(response["text"], values.get("language") or default_language())
+        return response

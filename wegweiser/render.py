@@ -29,6 +29,18 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
+#: Babel patterns for a day and for a month, where CLDR's own read unnaturally in running text: Georgian writes
+#: "2025 წლის 13 იანვარი" (CLDR: "13 იანვარი, 2025", which an ending joined to the date, "-დან", turns
+#: into "from 2025"); the ending is written into the month by wegweiser/date_cases.py
+DAY_PATTERNS = {"ka": "y 'წლის' d MMMM"}
+MONTH_PATTERNS = {"ka": "y 'წლის' MMMM"}
+
+
+def format_long_date(day: dt.date, language: str) -> str:
+    """A day as written in running text: "13. Januar 2025", "13 de enero de 2025", "2025 წლის 13 იანვარი"."""
+    return format_date(day, format=DAY_PATTERNS.get(language, "long"), locale=language)
+
+
 def format_eur(amount: float, language: str) -> str:
     pattern = _locale(language).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
     return format_currency(amount, "EUR", format=pattern, locale=language, currency_digits=False)
@@ -41,7 +53,7 @@ def format_fact(fact: Fact, language: str) -> str:
     if fact.kind == "number":
         return " / ".join(format_decimal(v, locale=language) for v in values)
     if fact.kind == "date":
-        return format_date(fact.value, format="long", locale=language)
+        return format_long_date(fact.value, language)
     if fact.kind == "countries":
         return format_list([country_name(c, language) for c in values], locale=language)
     return format_list([str(v) for v in values], locale=language)
@@ -52,7 +64,7 @@ def country_name(code: str, language: str) -> str:
 
 
 def format_day(day: dt.date, language: str) -> str:
-    return format_date(day, format="long", locale=language)
+    return format_long_date(day, language)
 
 
 def centre_values(language: str) -> Dict[str, str]:
@@ -106,8 +118,10 @@ def placeholders(template: str) -> Set[str]:
 def format_source_date(date: SourceDate, language: str) -> str:
     """A source's own date as precisely as the source gives it: "8 April 2024", "March 2023", "2024"."""
     if date.day:
-        return format_date(date.earliest, format="long", locale=language)
+        return format_long_date(date.earliest, language)
     if date.month:
+        if language in MONTH_PATTERNS:
+            return format_date(date.earliest, format=MONTH_PATTERNS[language], locale=language)
         return format_skeleton("yMMMM", date.earliest, locale=language)
     return format_skeleton("y", date.earliest, locale=language)
 
@@ -148,7 +162,7 @@ def currency_statement(names: Iterable[str], language: str) -> Optional[str]:
         checked = min(fact.checked for fact in used)
         text = message("source_undated", language, {
             "publishers": format_list(ranked[:MAX_PUBLISHERS], locale=language),
-            "checked": format_date(checked, format="long", locale=language)})
+            "checked": format_long_date(checked, language)})
     if any(not fact.verified for fact in used):
         text += " " + message("some_unconfirmed", language)
     return re.sub(r"(?<=\w)\.\.(?!\.)", ".", text)  # "6 декабря 2026 г.." -> "г."

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any, Mapping, Optional
 
 from wegweiser.content import default_language, read_yaml
+from wegweiser.date_cases import join_date_endings
 from wegweiser.paths import content_dir
 
 
@@ -22,7 +23,7 @@ def in_language(texts: Mapping[str, Any], language: str) -> Any:
 def localised(texts: Mapping[str, str], language: str, values: Optional[Mapping[str, Any]] = None) -> str:
     """`texts` in `language` with {placeholders} filled from `values`; as written when `values` is None."""
     template = in_language(texts, language)
-    return template.format_map(dict(values)) if values is not None else template
+    return join_date_endings(template.format_map(dict(values)), language) if values is not None else template
 
 
 @lru_cache(maxsize=None)

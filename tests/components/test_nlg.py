@@ -60,3 +60,12 @@ def test_a_slot_not_set_yet_leaves_the_empty_default():
 
     values = response_values({"language": "de", "personal_lead": None, "violence_line": "\n• 116 016"})
     assert values["personal_lead"] == "" and values["violence_line"] == "\n• 116 016"
+
+
+def test_georgian_answers_join_the_case_ending_to_the_date(domain):
+    """"{reag_syria_since}-დან" reads "2025 წლის 13 იანვრიდან", not "13 იანვარი, 2025-დან" (from 2025)."""
+    import re
+
+    text = answer(domain, "utter_faq/startup_aid", {"language": "ka"})
+    assert "წლის" in text
+    assert not re.search(r"\d[^.;\n]{0,20}-დან", text), text

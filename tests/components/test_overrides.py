@@ -13,7 +13,10 @@ def message(text, intent="faq"):
                     "intent_ranking": [{"name": intent, "confidence": 0.8}]})
 
 
-@pytest.mark.parametrize("language", ["de", "en", "ar", "fa", "ru", "tr"])
+LANGUAGES = ["de", "en", "ar", "fa", "ru", "tr", "es", "ka", "sq", "mk"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_language_has_crisis_terms_that_match(language):
     terms = load_safety()["crisis_terms"][language]
     assert len(terms) >= 10
@@ -88,7 +91,7 @@ def test_arabic_terms_match_after_a_joined_and_or_so(text):
     assert CrisisTerms.from_content().match(text), text
 
 
-@pytest.mark.parametrize("language", ["de", "en", "ar", "fa", "ru", "tr"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_language_has_life_terms_and_places(language):
     safety = load_safety()
     guard = CrisisTerms.from_content()
@@ -202,3 +205,56 @@ def test_crisis_wins_over_other_language_in_the_pipeline_order():
 ])
 def test_romanised_russian_crisis_terms(text, crisis):
     assert bool(CrisisTerms.from_content().match(text)) is crisis
+
+
+#: General crisis wordings in the four languages of issue 21 and their registers: Latin-American Spanish,
+#: Albanian without ë/ç, Macedonian and Georgian in Latin letters (written with the general terms of c21;
+#: tuned on, like the six languages' list above).
+@pytest.mark.parametrize("text", [
+    "ya no aguanto, me voy a suicidar esta noche", "a veces pienso en matarme", "prefiero estar muerta que seguir así",
+    "mi novio me pegó otra vez anoche", "mi hermano se tomó unas pastillas y no despierta", "mi vecina tomó cloro",
+    "mi hijo está convulsionando", "mi papá perdió el conocimiento", "me duele el pecho muy fuerte",
+    "me quieren matar los de la pandilla", "mi mamá no está respirando", "me hago cortes en los brazos",
+    "no le encuentro sentido a la vida", "ya no quiero seguir viviendo",
+    "dua me vdek, nuk mundem me", "jeta ime nuk ka kuptim", "burri me goditi perseri", "vellai mori te gjitha tabletat",
+    "nena ra te fiket dhe nuk zgjohet", "babai ka dhimbje ne gjoks dhe djersitet", "me kercenon me vdekje",
+    "nuk po merr fryme", "djali ka krize epileptike", "lendova veten perseri", "nuk dua me te jetoj",
+    "sakam da se ubijam", "zivotot nema smisla vise", "mazot me udri i me pretepa", "bratot ispiv mnogu tableti",
+    "majka mi izgubi svest", "tatko mi ima bolki vo gradite", "sosedot ima noz i saka da me ubie", "детето не дише",
+    "подобро да умрам", "мажот ме удри", "ne mi se zhivee vekje",
+    "tavs moviklav aghar shemidzlia", "cxovrebas azri ar aqvs", "qmari mcems yovel dghe", "dedam bevri abi dalia",
+    "mama ar suntqavs", "bavshvs krunchxva aqvs", "guli wauvida da gons ar modis", "tavs vichri xolme",
+    "ბავშვს ეპილეფსიური შეტევა აქვს", "tskhovreba aghar minda",
+])
+def test_general_crisis_terms_of_the_four_languages_in_their_registers(text):
+    assert CrisisTerms.from_content().match(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "quiero cortarme el pelo antes del viaje", "me mata el calor en este país", "puedo llevar mis pastillas en el avión",
+    "el consejero no responde a mis mensajes", "tengo epilepsia, puedo viajar en avión",
+    "no quiero vivir en Alemania, quiero regresar a mi país", "ya no quiero vivir acá, quiero volver",
+    "kam shume tableta per zemren, a mund t'i marr ne aeroplan", "koka po me vret pak", "nuk dua te jetoj ne gjermani me",
+    "nuk dua me te jetoj ketu", "a mund te udhetoj me arme gjuetie",
+    "ne sakam da ziveam vo germanija", "ne sakam da ziveam tuka, sakam doma", "имам таблети за притисок",
+    "не сакам да живеам во Германија",
+    "cxovreba ar minda germaniashi", "ramdeni puli mchirdeba", "წამლები მჭირდება გზაში", "he insulted me at the office",
+])
+def test_everyday_uses_in_the_four_languages_registers_are_not_crises(text):
+    assert CrisisTerms.from_content().match(text) is None, text
+
+
+def test_no_crisis_term_matches_a_non_crisis_training_example():
+    """High precision: a term that matches an ordinary question would send that question to the crisis answer."""
+    import yaml
+    from wegweiser.paths import PROJECT_ROOT
+
+    guard = CrisisTerms.from_content()
+    texts = []
+    for path in sorted((PROJECT_ROOT / "data" / "nlu").rglob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            if block.get("intent") not in (None, "crisis") and "examples" in block:
+                texts += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+    assert len(texts) > 10000
+    flagged = [(text, guard.match(text)) for text in texts if guard.match(text)]
+    assert not flagged, flagged[:20]

@@ -61,3 +61,30 @@ def test_unconfirmed_facts_are_flagged():
 def test_numbers_in_handles_separators():
     assert numbers_in("€1,000 und 1.000 € und 1\xa0000 € und 0800 111 0 111") == [1000, 1000, 1000, 8001110111]
     assert placeholders("a {x} b {y_z}") == {"x", "y_z"}
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("ka", "2025 წლის 13 იანვარი"), ("mk", "13 јануари 2025 г."), ("sq", "13 janar 2025"), ("es", "13 de enero de 2025")])
+def test_dates_read_as_written_in_running_text(language, expected):
+    import datetime as dt
+
+    from wegweiser.render import format_long_date
+
+    assert format_long_date(dt.date(2025, 1, 13), language).replace("\u202f", " ") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025 წლის 13 იანვარი-დან", "2025 წლის 13 იანვრიდან"), ("2024 წლის 8 აპრილი-დან", "2024 წლის 8 აპრილიდან"),
+    ("2024 წლის აგვისტო-ის მდგომარეობით", "2024 წლის აგვისტოს მდგომარეობით"),
+    ("შემოწმდა 2026 წლის 6 დეკემბერი-ს).", "შემოწმდა 2026 წლის 6 დეკემბერს)."),
+    ("2025 წლის 1 მარტი-მდე", "2025 წლის 1 მარტამდე"), ("2024-ის მდგომარეობით", "2024-ის მდგომარეობით"),
+    ("REAG/GARP 2.0-ის ფარგლებში", "REAG/GARP 2.0-ის ფარგლებში"), ("იანვარი-დან", "იანვარი-დან")])
+def test_georgian_case_endings_are_written_into_the_month_of_a_date(text, expected):
+    from wegweiser.date_cases import join_date_endings
+
+    assert join_date_endings(text, "ka") == expected
+
+
+def test_georgian_source_date_takes_the_genitive_in_the_month():
+    text = currency_statement(["reag_bamf_since", "reag_travel_allowance_adult"], "ka")
+    assert "წლის" in text and "-ის მდგომარეობით" not in text.split("წლის", 1)[1], text

@@ -28,6 +28,7 @@ from actions.answers import topic_programmes
 from wegweiser.content import language_codes, load_topics, read_yaml
 from wegweiser.dialogue.turn import fact_note, rendered_values
 from wegweiser.facts import all_facts, load_programmes
+from wegweiser.date_cases import join_date_endings
 from wegweiser.faq import FAQ_DIR, PREFIX, variations_by_language
 from wegweiser.maintenance.needs_report import load_multipliers
 from wegweiser.paths import content_dir
@@ -65,7 +66,8 @@ def spoken_answer(topic: str, template: str, language: str) -> Tuple[str, Option
     # Rasa takes seconds to import: only the answers' text needs its interpolator
     from rasa.core.nlg.interpolator import interpolate_text
 
-    return interpolate_text(template, dict(rendered_values(language))), fact_note(topic, language, topic_programmes())
+    text = join_date_endings(interpolate_text(template, dict(rendered_values(language))), language)
+    return text, fact_note(topic, language, topic_programmes())
 
 
 def bot_username() -> Optional[str]:

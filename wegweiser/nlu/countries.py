@@ -217,7 +217,13 @@ def country_words() -> Iterator[Tuple[str, Tuple[str, ...], str]]:
 def _index() -> _Index:
     data = _demonyms()
     trie: dict = {}
-    replaced = [fold(ending) for ending in data.get("replaced_endings", {}).get("ru", [])]
+    # per script: Russian (and Macedonian) cases replace a name's last vowel ("Грузия" -> "Грузии"), Georgian
+    # drops the final -ა of a name before -იდან/-ის ("მაკედონია" -> "მაკედონიიდან")
+    replaced: Dict[str, List[str]] = {}
+    for language, endings in (data.get("replaced_endings") or {}).items():
+        for ending in endings:
+            folded = fold(str(ending))
+            replaced.setdefault(_script(folded), []).append(folded)
 
     def add(phrase: str, codes: Iterable[str], how: str) -> None:
         words = _key_tokens(str(phrase))
@@ -225,8 +231,8 @@ def _index() -> _Index:
         bare = _without_article(words[0]) if words else None
         if bare:
             _add(trie, (bare,) + words[1:], codes, how)
-        if words and _script(words[-1]) == "Cyrl":
-            stem = _russian_stem(words[-1], replaced)
+        if words and _script(words[-1]) in replaced:
+            stem = _russian_stem(words[-1], replaced[_script(words[-1])])
             if stem:
                 _add(trie, words[:-1] + ("~" + stem,), codes, how)
 

@@ -89,24 +89,86 @@ def telling_language(text: str, candidates: Iterable[str]) -> Optional[str]:
     ranked = votes.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None  # no telling word, or as many for two languages
-    return ranked[0][0]
+    code, count = ranked[0]
+    against = _romanised_words(frozenset(allowed)).against.get(code, frozenset())
+    if sum(_plain(word) in against for word in words) >= count:
+        return None  # "kako da popunim zahtev": Serbian/Croatian, not Macedonian
+    return code
+
+
+@dataclass(frozen=True)
+class _Romanised:
+    words: Dict[str, FrozenSet[str]]  # folded word -> the romanised languages it is a word of
+    endings: Dict[str, Tuple[str, ...]]
+    against: Dict[str, FrozenSet[str]]
+
+
+def _plain(word: str) -> str:
+    """A word without diacritics, as people type Macedonian or Serbian without č š ž ("možam" -> "mozam")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=None)
+def _romanised_words(codes: FrozenSet[str]) -> _Romanised:
+    """content/telling_words.yml `romanised`, with the telling words in Latin letters of `codes` added."""
+    data = read_yaml(content_dir() / "telling_words.yml")
+    section = data.get("romanised") or {}
+    index: Dict[str, set] = {}
+    for code, words in list((section.get("words") or {}).items()) + list((data.get("words") or {}).items()):
+        if code not in codes:
+            continue
+        for word in words or []:
+            word = unicodedata.normalize("NFC", str(word).lower())
+            if dominant_script(word)[0] == "Latn":
+                index.setdefault(_plain(word), set()).add(code)
+    endings = {code: tuple(str(e) for e in words or []) for code, words in (section.get("endings") or {}).items()}
+    against = {code: frozenset(_plain(str(w).lower()) for w in words or [])
+               for code, words in (section.get("against") or {}).items()}
+    return _Romanised({w: frozenset(c) for w, c in index.items()}, endings, against)
+
+
+#: at least one word in this many must be the language's own (measured on tests/wegweiser/nlu/latin_letter_messages.yml)
+ROMANISED_SHARE = 4
+#: a word must be this long for its ending alone to count ("dabruneba", "dokumentebi", "germaniashi")
+MIN_ENDING_WORD = 6
 
 
 def romanised_language(text: str, languages: Iterable[Language]) -> Optional[str]:
     """For a longer message in Latin letters: a language of another script typed in Latin letters
     ("minda saqartveloshi dabruneba, ramdeni puli", "kolku pari dobivam za patot"), when at least two of
-    its words, a third of the message or more, are its telling words and no other such language has as many."""
-    _, index = _telling_words()
-    romanised = {lang.code for lang in languages if lang.script != "Latn"}
+    its words, a quarter of the message or more, are its words (content/telling_words.yml: the telling words,
+    `romanised` words and endings), no other such language has as many, and no more words speak against it
+    (Serbian/Croatian words against Macedonian). A word another language offered lists as its telling word
+    ("hola", "para") does not count."""
+    _, telling = _telling_words()
+    offered = list(languages)
+    romanised = frozenset(lang.code for lang in offered if lang.script != "Latn")
+    lexicon = _romanised_words(romanised)
     words = [w for w in _WORD.findall(unicodedata.normalize("NFC", text.lower())) if not w.isdigit()]
-    votes = Counter(code for word in words for code in index.get(word, frozenset()) & romanised
-                    if len(index[word]) == 1)
+    votes: Counter = Counter()
+    against: Counter = Counter()
+    for word in words:
+        plain = _plain(word)
+        if telling.get(word, frozenset()) - romanised:
+            continue  # a telling word of a Latin-script language
+        owners = lexicon.words.get(plain, frozenset())
+        if not owners and len(plain) >= MIN_ENDING_WORD:
+            owners = frozenset(code for code, endings in lexicon.endings.items()
+                               if code in romanised and plain.endswith(endings))
+        if len(owners) == 1:
+            votes[next(iter(owners))] += 1
+        for code, others in lexicon.against.items():
+            if plain in others:
+                against[code] += 1
     ranked = votes.most_common(2)
-    if not ranked or ranked[0][1] < 2 or ranked[0][1] * 3 < len(words):
+    if not ranked or ranked[0][1] < 2 or ranked[0][1] * ROMANISED_SHARE < len(words):
         return None
     if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
         return None
-    return ranked[0][0]
+    code, count = ranked[0]
+    if against[code] >= count:
+        return None
+    return code
 
 
 def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[Detection]:

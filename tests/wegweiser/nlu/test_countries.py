@@ -161,3 +161,19 @@ def test_babel_names_countries_in_the_new_languages_in_their_script(language, sc
     ("Јас сум од Северна Македонија", "MK"), ("sakam da se vratam vo Makedonija", "MK")])
 def test_countries_named_in_the_new_languages_are_found(text, code):
     assert country_of_origin(text).codes == (code,)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Македонија", "mk"), ("Јас сум од Македонија", "mk"), ("Се враќам во Македонија", "mk"), ("Makedonija", "mk"),
+    ("Македонија", None), ("საქართველოდან ვარ", "ka"), ("საქართველოში მინდა დაბრუნება", "ka"),
+    ("საქართველოს მოქალაქე ვარ", "ka"), ("საქართველომდე ბილეთი", "ka"), ("საქართველოსთვის", "ka"),
+    ("saqartvelodan var", "ka"), ("sakartveloshi minda dabruneba", None)])
+def test_macedonia_alone_and_georgian_case_forms_are_countries(text, language):
+    assert country_of_origin(text, language).codes == ("MK",) if "акедон" in text or "akedon" in text \
+        else country_of_origin(text, language).codes == ("GE",)
+
+
+@pytest.mark.parametrize("text, code", [("მაკედონიიდან ვარ", "MK"), ("სირიიდან ვარ", "SY"), ("კოლუმბიიდან", "CO"),
+                                        ("მაკედონიის მოქალაქე ვარ", "MK")])
+def test_georgian_names_in_a_drop_it_before_the_case_ending(text, code):
+    assert country_of_origin(text, "ka").codes == (code,)
