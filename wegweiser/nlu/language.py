@@ -28,6 +28,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_LETTERS = 3
 #: lingua's relative confidence needed to accept a language within one script
 MIN_CONFIDENCE = 0.6
+#: how much of a very long message the language detector reads (the action server's turn, and Rasa's output)
+DETECT_CHARS = 500
+#: the key of Rasa's parse result that carries the detection of the message's first DETECT_CHARS characters
+#: (components/tokenizer.py sets it; wegweiser/dialogue/turn.py reads it, so that the action server
+#: needs no language detector of its own: issue 21, item 6)
+DETECTION_KEY = "language_detection"
 
 
 def script_of(char: str) -> Optional[str]:
@@ -148,6 +154,24 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
     if value / total < MIN_CONFIDENCE:
         return None
     return Detection(code, value / total)
+
+
+def detection_output(detection: Optional[Detection]) -> Dict[str, object]:
+    """A detection as Rasa's parse result carries it (DETECTION_KEY): no language when there is no evidence."""
+    if detection is None:
+        return {"language": None, "confidence": 0.0}
+    return {"language": detection.language, "confidence": detection.confidence}
+
+
+def detection_in(parse: Mapping[str, object], codes: Iterable[str]) -> Tuple[bool, Optional[Detection]]:
+    """(whether Rasa's parse result carries a detection, that detection or None for "no evidence")."""
+    found = parse.get(DETECTION_KEY)
+    if not isinstance(found, Mapping) or "language" not in found:
+        return False, None
+    code = found.get("language")
+    if not code or code not in set(codes):
+        return True, None
+    return True, Detection(str(code), float(found.get("confidence") or 0.0))
 
 
 def _without_unmarked(values: List[Tuple[str, float]], needed: Mapping[str, float],
