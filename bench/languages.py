@@ -30,9 +30,9 @@ FIGURES = {"training_s": True, "training_cpu_s": True, "model_size_mb": True, "m
            "detection_median_ms": True}
 #: the largest increase allowed (issue 21)
 MAX_INCREASE = 0.20
-#: Rasa's parse result of each held-out message (parse_worker), the action server's input (detection_worker);
-#: relative to the workers' working directory, the run's temporary folder
-PARSES = Path("parses.json")
+#: Rasa's parse result of each held-out message (parse_worker), the action server's input (detection_worker),
+#: one JSON object a line; relative to the workers' working directory, the run's temporary folder
+PARSES = Path("parses.jsonl")
 
 
 def _env(root: Path, tmp: Path) -> Dict[str, str]:
@@ -115,7 +115,8 @@ def parse_worker(root: Path, model: Path) -> Dict[str, float]:
 
     parses: List[Dict[str, object]] = []
     times = asyncio.run(run())
-    PARSES.write_text(json.dumps(parses, ensure_ascii=False), encoding="utf-8")  # for detection_worker
+    PARSES.write_text("".join(json.dumps(parse, ensure_ascii=False) + "\n" for parse in parses),
+                      encoding="utf-8")  # one per line, for detection_worker
     latency, cpu = percentiles([wall for wall, _ in times]), percentiles([used for _, used in times])
     return {"messages": len(texts), "model_load_s": round(load_s, 1), "parse_median_ms": latency["median"],
             "parse_p95_ms": latency["p95"], "parse_cpu_median_ms": cpu["median"], "rasa_peak_memory_mb": peak_rss_mb()}
@@ -126,14 +127,17 @@ def detection_worker(root: Path) -> Dict[str, float]:
     the message as the action server gets it (the tracker's latest message: Rasa's parse result, written by
     parse_worker, with the metadata the gateway adds). A checkout whose Rasa passes no language on detects it
     in this process, as its action server does."""
-    parses = json.loads(PARSES.read_text(encoding="utf-8"))
-    messages = [{**parse, "metadata": {}} for parse in parses]
     from wegweiser.dialogue.turn import slot_updates
 
-    for latest in messages[:10]:
+    def messages():  # one at a time, as the action server gets them (not all 2,000 parse results at once)
+        with PARSES.open(encoding="utf-8") as lines:
+            for line in lines:
+                yield {**json.loads(line), "metadata": {}}
+
+    for latest, _ in zip(messages(), range(10)):
         slot_updates({}, latest)
     times = []
-    for latest in messages:
+    for latest in messages():
         begin = time.perf_counter()
         slot_updates({}, latest)
         times.append((time.perf_counter() - begin) * 1000)

@@ -113,7 +113,8 @@ class MultilingualSpacyTokenizer(Tokenizer):
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str) and text:
-                message.set(DETECTION_KEY, detection_output(_detect(text[:DETECT_CHARS])), add_to_output=True)
+                text = text[:DETECT_CHARS]
+                message.set(DETECTION_KEY, detection_output(_detect(text), text), add_to_output=True)
         return messages
 
     def _language_of(self, text: str) -> str:

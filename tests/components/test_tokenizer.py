@@ -56,7 +56,8 @@ def test_the_message_language_is_passed_on_in_the_parse_result(tokenizer):
     spanish, unclear = Message({"text": "¿Cuánto dinero recibo para el viaje?"}), Message({"text": "ok"})
     tokenizer.process([spanish, unclear])
     assert spanish.as_dict(only_output_properties=True)[DETECTION_KEY] == {"language": "es", "confidence": 1.0}
-    assert unclear.as_dict(only_output_properties=True)[DETECTION_KEY] == {"language": None, "confidence": 0.0}
+    assert unclear.as_dict(only_output_properties=True)[DETECTION_KEY] == {"language": None, "confidence": 0.0,
+                                                                          "guess": None}
 
 
 def test_a_words_lemma_is_worked_out_once(tokenizer):

@@ -8,7 +8,8 @@ from wegweiser.content import language_codes, load_topics, normalise_hint
 from wegweiser.dialogue.personal import lead_for_message
 from wegweiser.facts import all_facts, load_programmes
 from wegweiser.faq import load_faq_answers
-from wegweiser.nlu.language import DETECT_CHARS, Detection, detect, detection_in, requested_language, resolve
+from wegweiser.nlu.language import (DETECT_CHARS, Detection, detect, detection_in, guess_in, requested_language,
+                                    resolve)
 from wegweiser.nlu.safety import mentions_violence
 from wegweiser.render import currency_statement, placeholders, template_values
 from wegweiser.texts import message
@@ -51,6 +52,7 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
         detected=None if in_other_language(latest_message) else detected_language(latest_message, text),
         hint=normalise_hint(metadata.get("language_code") or metadata.get("language")),
         text=text,
+        guess=lambda text: guess_in(latest_message, text),
     )
     wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
     wanted["violence_line"] = violence_line(text, state.language)

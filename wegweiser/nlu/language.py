@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
@@ -156,11 +156,21 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
     return Detection(code, value / total)
 
 
-def detection_output(detection: Optional[Detection]) -> Dict[str, object]:
-    """A detection as Rasa's parse result carries it (DETECTION_KEY): no language when there is no evidence."""
+def detection_output(detection: Optional[Detection], text: str = "") -> Dict[str, object]:
+    """A detection as Rasa's parse result carries it (DETECTION_KEY): no language when there is no evidence,
+    and then `guess`, script_guess(text), what a new conversation starts with (resolve)."""
     if detection is None:
-        return {"language": None, "confidence": 0.0}
+        return {"language": None, "confidence": 0.0, "guess": script_guess(text) if text else None}
     return {"language": detection.language, "confidence": detection.confidence}
+
+
+def guess_in(parse: Mapping[str, object], text: str) -> Optional[str]:
+    """script_guess(text) as Rasa's parse result carries it (detection_output), else worked out here."""
+    found = parse.get(DETECTION_KEY)
+    if isinstance(found, Mapping) and "guess" in found:
+        guess = found.get("guess")
+        return str(guess) if guess else None
+    return script_guess(text)
 
 
 def detection_in(parse: Mapping[str, object], codes: Iterable[str]) -> Tuple[bool, Optional[Detection]]:
@@ -213,6 +223,7 @@ def resolve(
     detected: Optional[Detection] = None,
     hint: Optional[str] = None,
     text: str = "",
+    guess: Optional[Callable[[str], Optional[str]]] = None,
 ) -> LanguageState:
     """Decides the answer language for this turn.
 
@@ -230,7 +241,7 @@ def resolve(
             return LanguageState(detected.language, False)
     if current:
         return LanguageState(current, False)
-    return LanguageState(hint or script_guess(text) or default_language(), False)
+    return LanguageState(hint or (guess or script_guess)(text) or default_language(), False)
 
 
 def script_guess(text: str) -> Optional[str]:

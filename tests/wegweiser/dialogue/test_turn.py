@@ -62,6 +62,10 @@ def test_the_language_rasa_detected_is_used_without_a_detector_of_its_own(monkey
     assert slot_updates({"language": "de"}, parsed)["language"] == "es"
     nothing = {"text": "ok", "metadata": {}, "language_detection": {"language": None, "confidence": 0.0}}
     assert slot_updates({"language": "tr"}, nothing).get("language", "tr") == "tr"
+    # a new conversation without evidence starts with Rasa's guess from the script (resolve's script_guess)
+    unclear = {"text": "ممنون", "metadata": {}, "language_detection": {"language": None, "confidence": 0.0,
+                                                                        "guess": "fa"}}
+    assert slot_updates({}, unclear)["language"] == "fa"
     # a language the assistant does not offer is no evidence
     other = {**parsed, "language_detection": {"language": "xx", "confidence": 1.0}}
     assert slot_updates({"language": "de"}, other).get("language", "de") == "de"
