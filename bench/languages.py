@@ -109,14 +109,13 @@ def parse_worker(root: Path, model: Path) -> Dict[str, float]:
         times = []
         for text in texts:
             begin, cpu = time.perf_counter(), time.process_time()
-            parses.append(await agent.parse_message(text))
+            parse = await agent.parse_message(text)
             times.append(((time.perf_counter() - begin) * 1000, (time.process_time() - cpu) * 1000))
+            parses.write(json.dumps(parse, ensure_ascii=False) + "\n")  # for detection_worker, not kept
         return times
 
-    parses: List[Dict[str, object]] = []
-    times = asyncio.run(run())
-    PARSES.write_text("".join(json.dumps(parse, ensure_ascii=False) + "\n" for parse in parses),
-                      encoding="utf-8")  # one per line, for detection_worker
+    with PARSES.open("w", encoding="utf-8") as parses:
+        times = asyncio.run(run())
     latency, cpu = percentiles([wall for wall, _ in times]), percentiles([used for _, used in times])
     return {"messages": len(texts), "model_load_s": round(load_s, 1), "parse_median_ms": latency["median"],
             "parse_p95_ms": latency["p95"], "parse_cpu_median_ms": cpu["median"], "rasa_peak_memory_mb": peak_rss_mb()}
