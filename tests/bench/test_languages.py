@@ -19,3 +19,24 @@ def test_figures_missing_on_one_side_are_left_out():
 
 def test_percentiles():
     assert percentiles([float(n) for n in range(1, 101)]) == {"median": 50.5, "p95": 95.0}
+
+
+def test_the_detection_worker_gets_rasas_parse_results_one_per_line(tmp_path, monkeypatch):
+    """The action server's input is Rasa's parse result: with the language in it, no lingua detector is run."""
+    import json
+
+    from bench import languages
+    from wegweiser.nlu import language
+
+    def no_detector(*args, **kwargs):
+        raise AssertionError("lingua was asked")
+
+    monkeypatch.setattr(language, "_lingua", no_detector)
+    parses = tmp_path / "parses.jsonl"
+    parses.write_text("".join(json.dumps({"text": text, "intent": {"name": "faq"}, "entities": [],
+                                          "language_detection": {"language": code, "confidence": 1.0}}) + "\n"
+                              for text, code in [("Wer zahlt das Ticket?", "de"), ("who pays the ticket", "en")] * 6),
+                      encoding="utf-8")
+    monkeypatch.setattr(languages, "PARSES", parses)
+    figures = languages.detection_worker(tmp_path)
+    assert set(figures) == {"detection_median_ms", "action_server_detection_peak_memory_mb"}

@@ -47,3 +47,26 @@ def test_georgian_is_tokenized_with_the_multi_language_pipeline(tokenizer):
 
 def test_spanish_and_macedonian_lemmas(tokenizer):
     assert "documento" in lemmas(tokenizer, "¿Qué documentos necesito?")
+
+
+def test_the_message_language_is_passed_on_in_the_parse_result(tokenizer):
+    """The action server reads the language from Rasa's parse result instead of detecting it again."""
+    from wegweiser.nlu.language import DETECTION_KEY
+
+    spanish, unclear = Message({"text": "¿Cuánto dinero recibo para el viaje?"}), Message({"text": "ok"})
+    tokenizer.process([spanish, unclear])
+    assert spanish.as_dict(only_output_properties=True)[DETECTION_KEY] == {"language": "es", "confidence": 1.0}
+    assert unclear.as_dict(only_output_properties=True)[DETECTION_KEY] == {"language": None, "confidence": 0.0,
+                                                                          "guess": None}
+
+
+def test_a_words_lemma_is_worked_out_once(tokenizer):
+    """The lemma cache: the same words in a later message cost no table lookup or stemming again, and give
+    the same lemmas."""
+    tokenizer._lemma.cache_clear()
+    first = lemmas(tokenizer, "Was bekommen die Kinder?")
+    worked_out = tokenizer._lemma.cache_info().misses
+    assert worked_out == len(first) and "kind" in first
+    assert lemmas(tokenizer, "Was bekommen die Kinder?") == first
+    info = tokenizer._lemma.cache_info()
+    assert info.misses == worked_out and info.hits == len(first)

@@ -8,13 +8,12 @@ from wegweiser.content import language_codes, load_topics, normalise_hint
 from wegweiser.dialogue.personal import lead_for_message
 from wegweiser.facts import all_facts, load_programmes
 from wegweiser.faq import load_faq_answers
-from wegweiser.nlu.language import detect, requested_language, resolve
+from wegweiser.nlu.language import (DETECT_CHARS, Detection, detect, detection_in, guess_in, requested_language,
+                                    resolve)
 from wegweiser.nlu.safety import mentions_violence
 from wegweiser.render import currency_statement, placeholders, template_values
 from wegweiser.texts import message
 
-#: how much of a very long message the language detector reads
-DETECT_CHARS = 500
 FALLBACK_INTENT = "nlu_fallback"
 
 
@@ -50,14 +49,23 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
         slots.get("language"),
         bool(slots.get("language_locked")),
         explicit=None if slots.get("requested_slot") in NOT_A_SWITCH else explicit_language(latest_message),
-        detected=None if in_other_language(latest_message) else detect(text),
+        detected=None if in_other_language(latest_message) else detected_language(latest_message, text),
         hint=normalise_hint(metadata.get("language_code") or metadata.get("language")),
         text=text,
+        guess=lambda text: guess_in(latest_message, text),
     )
     wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
     wanted["violence_line"] = violence_line(text, state.language)
     wanted["personal_lead"] = lead_for_message(faq_topic(latest_message), text, state.language, slots)
     return {name: value for name, value in wanted.items() if _changed(slots.get(name), value)}
+
+
+def detected_language(latest_message: Mapping[str, Any], text: str) -> Optional[Detection]:
+    """The message's language as Rasa's tokenizer detected it (the parse result's `language_detection`), so
+    the action server holds no lingua models; detected here only when the parse result has none (a button's
+    payload, a model trained before Rasa passed it on)."""
+    carried, detection = detection_in(latest_message, language_codes())
+    return detection if carried else detect(text)
 
 
 def in_other_language(latest_message: Mapping[str, Any]) -> bool:

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
@@ -28,6 +28,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_LETTERS = 3
 #: lingua's relative confidence needed to accept a language within one script
 MIN_CONFIDENCE = 0.6
+#: how much of a very long message the language detector reads (the action server's turn, and Rasa's output)
+DETECT_CHARS = 500
+#: the key of Rasa's parse result that carries the detection of the message's first DETECT_CHARS characters
+#: (components/tokenizer.py sets it; wegweiser/dialogue/turn.py reads it, so that the action server
+#: needs no language detector of its own: issue 21, item 6)
+DETECTION_KEY = "language_detection"
 
 
 def script_of(char: str) -> Optional[str]:
@@ -212,6 +218,34 @@ def detect(text: str, languages: Iterable[Language] | None = None) -> Optional[D
     return Detection(code, value / total)
 
 
+def detection_output(detection: Optional[Detection], text: str = "") -> Dict[str, object]:
+    """A detection as Rasa's parse result carries it (DETECTION_KEY): no language when there is no evidence,
+    and then `guess`, script_guess(text), what a new conversation starts with (resolve)."""
+    if detection is None:
+        return {"language": None, "confidence": 0.0, "guess": script_guess(text) if text else None}
+    return {"language": detection.language, "confidence": detection.confidence}
+
+
+def guess_in(parse: Mapping[str, object], text: str) -> Optional[str]:
+    """script_guess(text) as Rasa's parse result carries it (detection_output), else worked out here."""
+    found = parse.get(DETECTION_KEY)
+    if isinstance(found, Mapping) and "guess" in found:
+        guess = found.get("guess")
+        return str(guess) if guess else None
+    return script_guess(text)
+
+
+def detection_in(parse: Mapping[str, object], codes: Iterable[str]) -> Tuple[bool, Optional[Detection]]:
+    """(whether Rasa's parse result carries a detection, that detection or None for "no evidence")."""
+    found = parse.get(DETECTION_KEY)
+    if not isinstance(found, Mapping) or "language" not in found:
+        return False, None
+    code = found.get("language")
+    if not code or code not in set(codes):
+        return True, None
+    return True, Detection(str(code), float(found.get("confidence") or 0.0))
+
+
 def _without_unmarked(values: List[Tuple[str, float]], needed: Mapping[str, float],
                       marked: Set[str]) -> List[Tuple[str, float]]:
     """lingua's (language, confidence) list without the languages that lack their own letters in the text
@@ -251,6 +285,7 @@ def resolve(
     detected: Optional[Detection] = None,
     hint: Optional[str] = None,
     text: str = "",
+    guess: Optional[Callable[[str], Optional[str]]] = None,
 ) -> LanguageState:
     """Decides the answer language for this turn.
 
@@ -268,7 +303,7 @@ def resolve(
             return LanguageState(detected.language, False)
     if current:
         return LanguageState(current, False)
-    return LanguageState(hint or script_guess(text) or default_language(), False)
+    return LanguageState(hint or (guess or script_guess)(text) or default_language(), False)
 
 
 def script_guess(text: str) -> Optional[str]:
