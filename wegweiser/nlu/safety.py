@@ -4,6 +4,7 @@ violence helpline to the crisis answer where violence is mentioned."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import List, Optional, Sequence
 
@@ -14,19 +15,31 @@ from wegweiser.nlu.words import normalise_arabic_script
 ARABIC_CONJUNCTION = r"(?:و|ف)?"
 
 
+#: accents of Latin letters (Turkish, German, Albanian, Spanish typed without them: "olmek", "yasamak")
+LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
+#: Persian writes the verb prefix "mi-"/"nemi-" joined, with a zero-width non-joiner or with a space
+PERSIAN_PREFIX = re.compile(r"(?<!\S)(ن?می) (?=\S)")
+
+
 def _normalise(text: str) -> str:
-    lowered = text.lower().replace("\u0307", "")  # Turkish "İ" lowers to "i" + combining dot
-    return " " + re.sub(r"\s+", " ", normalise_arabic_script(lowered)) + " "
+    lowered = text.lower().replace("\u0307", "").replace("ı", "i")  # Turkish "İ" lowers to "i" + combining dot
+    lowered = unicodedata.normalize("NFC", LATIN_MARKS.sub("", unicodedata.normalize("NFD", lowered)))
+    spaced = re.sub(r"\s+", " ", normalise_arabic_script(lowered).replace("\u200c", ""))
+    return " " + PERSIAN_PREFIX.sub(r"\1", spaced) + " "
 
 
-def _alternatives(terms: List[str], prefix: str = "") -> Optional["re.Pattern[str]"]:
-    """One pattern for whole words or phrases (longest first), each allowed after `prefix`."""
+def _alternatives(terms: List[str], prefix: str = "", suffix: str = "") -> Optional["re.Pattern[str]"]:
+    """One pattern for whole words or phrases (longest first), each allowed after `prefix`, followed by `suffix`."""
     normalised = sorted({_normalise(t).strip() for t in terms if t and str(t).strip()}, key=lambda t: (-len(t), t))
     if not normalised:
         return None
-    return re.compile(r"(?<!\w)" + prefix + r"(" + "|".join(re.escape(t) for t in normalised) + r")", re.UNICODE)
+    return re.compile(r"(?<!\w)" + prefix + r"(" + "|".join(re.escape(t) for t in normalised) + r")" + suffix,
+                      re.UNICODE)
 
 
+#: "the waiting is killing me": a crisis term at most this many words after (or IDIOM_AFTER before) a word of `idioms`
+#: (waiting, heat, boredom, work ...) is an idiom, not a crisis
+IDIOM_BEFORE, IDIOM_AFTER = 2, 2
 #: "in Germany" may be written before or after "I don't want to live": this many words each side are looked at.
 PLACE_WINDOW = 5
 #: Arabic joins prepositions to a place ("بألمانيا", "بالكامب"): a place also matches after them.
@@ -37,12 +50,16 @@ class CrisisTerms:
     """Matches crisis terms as whole words or phrases, in any script.
 
     Life terms ("I don't want to live any more") are a crisis too, unless a place is named within
-    PLACE_WINDOW words ("... in Germany", "here"): then they are about where to live, not whether to."""
+    PLACE_WINDOW words ("... in Germany", "here"): then they are about where to live, not whether to.
+    A crisis term right after a word of `idioms` ("the waiting is killing me", "this heat kills me") is an
+    idiom about that, not a crisis; any other crisis term in the message still counts."""
 
-    def __init__(self, terms: List[str], life_terms: Sequence[str] = (), places: Sequence[str] = ()) -> None:
+    def __init__(self, terms: List[str], life_terms: Sequence[str] = (), places: Sequence[str] = (),
+                 idioms: Sequence[str] = ()) -> None:
         self._pattern = _alternatives(terms, ARABIC_CONJUNCTION)
         self._life = _alternatives(list(life_terms), ARABIC_CONJUNCTION)
         self._places = _alternatives(list(places), ARABIC_PREPOSITIONS)
+        self._idioms = _alternatives(list(idioms), ARABIC_PREPOSITIONS, r"(?!\w)")  # whole words: not "الحرب"
 
     @classmethod
     def from_content(cls) -> "CrisisTerms":
@@ -51,19 +68,26 @@ class CrisisTerms:
         def every_language(key: str) -> List[str]:
             return [term for terms in (safety.get(key) or {}).values() for term in terms]
 
-        return cls(every_language("crisis_terms"), every_language("life_terms"), every_language("places"))
+        return cls(every_language("crisis_terms"), every_language("life_terms"), every_language("places"),
+                   every_language("idioms"))
 
     def match(self, text: str) -> Optional[str]:
         if not text:
             return None
         normalised = _normalise(text)
-        found = self._pattern.search(normalised) if self._pattern else None
-        if found:
-            return found.group(1)
+        for found in self._pattern.finditer(normalised) if self._pattern else ():
+            if not self._idiom_near(normalised[:found.start()], normalised[found.end():]):
+                return found.group(1)
         for life in self._life.finditer(normalised) if self._life else ():
             if not self._place_near(normalised[:life.start()], normalised[life.end():]):
                 return life.group(1)
         return None
+
+    def _idiom_near(self, before: str, after: str) -> bool:
+        if self._idioms is None:
+            return False
+        window = " " + " ".join(before.split()[-IDIOM_BEFORE:]) + " | " + " ".join(after.split()[:IDIOM_AFTER]) + " "
+        return bool(self._idioms.search(window))
 
     def _place_near(self, before: str, after: str) -> bool:
         if self._places is None:
