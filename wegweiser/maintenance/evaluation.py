@@ -23,8 +23,12 @@ DEFAULT_FLOOR = 0.90
 #: the model reached, so it cannot get worse unnoticed. Arabic, English and Russian, below 90 % on
 #: 2026-12-06 morning, are above it since (alpha 1e-6, new examples). Georgian and Macedonian, added that
 #: day (issue 21), reached 87.8 % and 85.7 % on their first held-out sets (Macedonian in Latin letters is
-#: often taken for Albanian, so its messages are scored partly under sq).
-FLOORS: Mapping[str, float] = {"ka": 0.87, "mk": 0.85}
+#: often taken for Albanian, so its messages are scored partly under sq). In the evening, with more
+#: Georgian/Macedonian examples and Latin-letter detection, ka reached 90.2 % and mk 88.8 %; the 415 new
+#: near-miss `uncovered` examples (issue 15: uncovered questions answered with another topic 11-22 % -> 0-11 %)
+#: cost Albanian two covered questions that now get the honest "no answer" (90.8 -> 88.9 %): a trade accepted
+#: and reported, with the floors one message below what the model reached.
+FLOORS: Mapping[str, float] = {"ka": 0.89, "mk": 0.87, "sq": 0.88}
 #: what every language should reach (issue 15); reported by `make evaluate`, not enforced
 TARGET = 0.93
 #: the held-out set must have at least this many messages in a language for its score to count
