@@ -12,8 +12,19 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker import TrackerDatabase
 from components.tracker_store import CachedSQLTrackerStore
+from tests.test_scale_out import database  # noqa: F401 - a fresh PostgreSQL database, dropped afterwards
 
 DOMAIN = Domain.from_yaml("version: '3.1'\nslots:\n  name:\n    type: text\n    mappings: []\n")
+
+
+def _started(sender):
+    """A session as Rasa starts it, with one exchange; and the time it started."""
+    start = time.time() - 100
+    tracker = DialogueStateTracker.from_events(sender, [
+        ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start),
+        UserUttered("Hallo", timestamp=start + 1), BotUttered("Guten Tag", timestamp=start + 2)],
+        slots=DOMAIN.slots)
+    return tracker, start
 
 
 def test_sqlite_file_in_wal_mode_with_normal_sync(tmp_path):
@@ -28,11 +39,8 @@ def test_sqlite_file_in_wal_mode_with_normal_sync(tmp_path):
 def test_saved_turns_come_back_and_the_gateway_deletes_them(tmp_path):
     database = tmp_path / "tracker.db"
     store = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(database))
-    sender, start = "pseudonym-2", time.time() - 100
-    tracker = DialogueStateTracker.from_events(sender, [
-        ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start),
-        UserUttered("Hallo", timestamp=start + 1), BotUttered("Guten Tag", timestamp=start + 2)],
-        slots=DOMAIN.slots)
+    sender = "pseudonym-2"
+    tracker, start = _started(sender)
     asyncio.run(store.save(tracker))
     tracker.update(UserUttered("Wie viel Geld?", timestamp=start + 3))
     asyncio.run(store.save(tracker))
@@ -60,61 +68,34 @@ def test_sqlite_connections_are_kept_open_between_messages(tmp_path):
 
 # --- on PostgreSQL (the scale-out set-up): one INSERT per save, commits without waiting for the disk ---
 
-def _postgres_database():
-    from tests.test_scale_out import POSTGRES, reachable
-
-    reason = reachable()
-    if reason:
-        import pytest
-        pytest.skip(f"PostgreSQL test skipped: {reason}")
-    import uuid
-
-    import psycopg2
-
-    name = f"wegweiser_store_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(POSTGRES)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    return admin, name
-
-
-def test_postgresql_one_insert_per_save_and_erase_still_holds():
-    import pytest  # noqa: F401
+def test_postgresql_one_insert_per_save_and_erase_still_holds(database):
     import sqlalchemy as sa
 
-    admin, name = _postgres_database()
-    try:
-        store = CachedSQLTrackerStore(DOMAIN, dialect="postgresql", host="127.0.0.1", port=5432, db=name,
-                                      username="postgres")
-        with store.engine.connect() as connection:
-            assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
-        statements = []
-        sa.event.listen(store.engine, "before_cursor_execute",
-                        lambda conn, cursor, statement, *rest: statements.append(statement))
-        sender, start = "pseudonym-pg", time.time() - 100
-        tracker = DialogueStateTracker.from_events(sender, [
-            ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start),
-            UserUttered("Hallo", timestamp=start + 1), BotUttered("Guten Tag", timestamp=start + 2)],
-            slots=DOMAIN.slots)
+    name = database.rsplit("/", 1)[1]
+    store = CachedSQLTrackerStore(DOMAIN, dialect="postgresql", host="127.0.0.1", port=5432, db=name,
+                                  username="postgres")
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: statements.append(statement))
+    sender = "pseudonym-pg"
+    tracker, start = _started(sender)
+    asyncio.run(store.save(tracker))
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 1  # four events, one statement
+    for turn in range(3):
+        tracker.update(UserUttered(f"Frage {turn}", timestamp=start + 3 + turn))
         asyncio.run(store.save(tracker))
-        inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
-        assert len(inserts) == 1  # four events, one statement
-        for turn in range(3):
-            tracker.update(UserUttered(f"Frage {turn}", timestamp=start + 3 + turn))
-            asyncio.run(store.save(tracker))
-            assert [e.text for e in asyncio.run(store.retrieve(sender)).events if e.type_name == "user"][-1] \
-                == f"Frage {turn}"
-        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-        gateway = TrackerDatabase(url)
-        assert gateway.count(sender) == 7
-        # a turn still running when the person deletes everything cannot write the conversation back
-        tracker.update(UserUttered("meine Nummer", timestamp=time.time() - 1))
-        assert gateway.delete(sender) == 7
-        tracker.update(BotUttered("Notiert", timestamp=time.time()))
-        asyncio.run(store.save(tracker))
-        assert gateway.count(sender) == 0
-        gateway.close()
-        store.engine.dispose()
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        assert [e.text for e in asyncio.run(store.retrieve(sender)).events if e.type_name == "user"][-1] \
+            == f"Frage {turn}"
+    gateway = TrackerDatabase(database)
+    assert gateway.count(sender) == 7
+    # a turn still running when the person deletes everything cannot write the conversation back
+    tracker.update(UserUttered("meine Nummer", timestamp=time.time() - 1))
+    assert gateway.delete(sender) == 7
+    tracker.update(BotUttered("Notiert", timestamp=time.time()))
+    asyncio.run(store.save(tracker))
+    assert gateway.count(sender) == 0
+    gateway.close()
+    store.engine.dispose()
