@@ -27,6 +27,10 @@ from wegweiser.content import default_language, language_codes
 
 log = logging.getLogger(__name__)
 
+#: connections to the Bot API, and how long a request waits for a free one (seconds); see build_application
+BOT_API_CONNECTIONS = 16
+BOT_API_POOL_WAIT = 10.0
+
 
 class RedactSecrets(logging.Filter):
     """Replaces the bot token (and the pseudonym key) in any log line, whoever logs it."""
@@ -137,6 +141,12 @@ def build_application(settings: Settings, rasa_transport: Optional[httpx.AsyncBa
     builder = Application.builder()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # httpcore checks every pooled connection on every request (has_expired: a syscall each), so PTB's
+        # default of 256 connections cost a third of the gateway's CPU under load (fuzz test profile,
+        # docs/measurements/faults.md); Telegram's ~30 messages/s need far fewer. A request waits up to
+        # BOT_API_POOL_WAIT seconds for a free connection instead of PTB's 1 s.
+        builder = builder.connection_pool_size(BOT_API_CONNECTIONS).pool_timeout(BOT_API_POOL_WAIT)
     application = (
         builder
         .token(settings.TELEGRAM_TOKEN.get_secret_value())

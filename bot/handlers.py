@@ -121,15 +121,13 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message_t
             log.info("update %d: Rasa answered it before the restart; its answers are sent", update.update_id)
             await _answer(update, context, person, parse_replies(earlier))
             return
-    typing = asyncio.create_task(_typing(context, chat.id))
+    typing = _Typing(context, chat.id, g.settings.TYPING_DELAY)
     try:
         replies = await g.rasa.send(person, message_text, metadata)
     except RasaUnavailable as error:
         log.warning("Rasa did not answer (%s); sent the apology", error)
         replies = None
-    # the answer must come after "typing…", or Telegram would show "typing…" under the answer
-    await asyncio.wait([typing], timeout=2)
-    typing.cancel()
+    await typing.done()
     await _answer(update, context, person, replies)
 
 
@@ -150,11 +148,28 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, person: st
             await handle_handoff(context, person, chat.id, handoff, request_id=f"update-{update.update_id}")
 
 
-async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    try:  # "typing…" is a courtesy: it must never hold up or break the answer
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except TelegramError:
-        pass
+class _Typing:
+    """"typing…" while Rasa works, shown only when the answer takes longer than `delay` seconds: a quick answer
+    needs no indicator, and each one is a Bot API call that counts against Telegram's limits under load."""
+
+    def __init__(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, delay: float) -> None:
+        self._sending = False
+        self._task = asyncio.create_task(self._after(context, chat_id, delay))
+
+    async def _after(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self._sending = True
+        try:  # "typing…" is a courtesy: it must never hold up or break the answer
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError:
+            pass
+
+    async def done(self) -> None:
+        """Not shown yet: never shown. Being sent: the answer waits for it (up to 2 s), or Telegram would
+        show "typing…" under the answer."""
+        if self._sending:
+            await asyncio.wait([self._task], timeout=2)
+        self._task.cancel()
 
 
 # --- commands ---

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     WEGWEISER_DATA_DIR: Path = PROJECT_ROOT / ".data"
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT: float = Field(default=15.0, gt=0)
+    #: "typing…" is shown when Rasa's answer takes longer than this (seconds); 0 shows it for every message
+    TYPING_DELAY: float = Field(default=1.0, ge=0)
     RETENTION_DAYS: int = Field(default=30, ge=1)
     #: how long the action server keeps not-understood questions (same variable as on the Rasa side)
     UNANSWERED_RETENTION_DAYS: int = Field(default=30, ge=1)

@@ -82,7 +82,7 @@ async def test_scripted_conversation(rasa, tmp_path, caplog):
     with FakeTelegram() as fake:
         settings = Settings(TELEGRAM_TOKEN=TOKEN, PSEUDONYM_KEY=KEY, TELEGRAM_BASE_URL=fake.base_url,
                             DATABASE_URL=f"sqlite:///{tmp_path / 'gateway.db'}", TRACKER_DB_URL=tracker_url,
-                            RASA_URL=f"http://127.0.0.1:{rasa.rasa_port}", RASA_TIMEOUT=10, _env_file=None)
+                            RASA_URL=f"http://127.0.0.1:{rasa.rasa_port}", RASA_TIMEOUT=10, TYPING_DELAY=0, _env_file=None)
         configure_logging(settings)
         caplog.set_level(logging.INFO)
         application = build_application(settings)

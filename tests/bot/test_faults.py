@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, text as sql
 
 from bot.pseudonym import pseudonym
 from bot.texts import unavailable
-from scripts.launch import MODEL, ROOT
+from scripts.launch import MODEL, ROOT, stop_gracefully
 from tests.fakes.telegram_api import ApiError, FakeTelegram
 from test_end_to_end import rasa  # noqa: F401 - the module's Rasa + action server fixture
 
@@ -140,12 +140,7 @@ async def test_fifty_people_while_gateway_and_rasa_restart_and_telegram_fails(ra
         finally:
             seconds = time.monotonic() - started
             for process in [gateway, *nonlocal_gateway]:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-                    try:
-                        process.wait(timeout=30)
-                    except subprocess.TimeoutExpired:
-                        process.kill()
+                stop_gracefully(process, 30)
         calls = list(fake.call_log)
         sent = {user_id: [m["text"] for m in fake.sent(user_id)] for user_id in plans}
         injected = dict(fake.injected)

@@ -2,6 +2,7 @@
 (no network, as PTB tests itself) and Rasa behind httpx.MockTransport."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -68,8 +69,10 @@ class FakeRasa:
         self.received: List[Dict[str, Any]] = []
         self.down = False
         self.silent = False
+        self.delay = 0.0  # seconds before Rasa answers
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(self.delay)
         if self.down:
             raise httpx.ConnectError("refused")
         body = json.loads(request.content)
@@ -143,8 +146,20 @@ async def test_start_greets_with_privacy_notice_and_language_keyboard_and_passes
     await feed(application, message(2, "Was kostet das?"))
     assert rasa.received[-1] == {"sender": pseudonym(KEY, USER), "message": "Was kostet das?",
                                  "metadata": {"language_code": "de", "start": "centre_hh", "update_id": 2}}
+    assert "setMyCommands" in [name for name, _ in telegram.calls]
+
+
+async def test_typing_is_shown_only_while_rasa_takes_long_and_before_the_answer(bot):
+    application, telegram, rasa = bot
+    application.bot_data["gateway"].settings.TYPING_DELAY = 0.2
+    await feed(application, message(1, "Was kostet das?"))  # answered at once: no "typing…"
+    assert [name for name, _ in telegram.calls if name == "sendChatAction"] == []
+    rasa.delay = 0.6
+    await feed(application, message(2, "Und die Reise?"))
     names = [name for name, _ in telegram.calls]
-    assert names.index("sendChatAction") < len(names) - 1 and "setMyCommands" in names
+    assert names.count("sendChatAction") == 1
+    assert names.index("sendChatAction") < max(i for i, n in enumerate(names) if n == "sendMessage")
+    assert telegram.texts()[-1] == "Antwort auf: Und die Reise?"
 
 
 async def test_commands_are_registered_in_every_language(bot):

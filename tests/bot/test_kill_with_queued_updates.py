@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text as sql
 
 from test_fuzz import EVENTS
+from scripts.launch import stop_gracefully
 from tests.fakes.telegram_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,12 +125,7 @@ def test_updates_queued_behind_the_slots_survive_a_sigkill(tmp_path):
                                    for user_id, text in people.items()), 90, "every person's answer")
             time.sleep(1.0)  # an answer sent twice would arrive now
         finally:
-            if gateway.poll() is None:
-                gateway.send_signal(signal.SIGTERM)
-                try:
-                    gateway.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    gateway.kill()
+            stop_gracefully(gateway, 30)
             rasa.stop()
         answers = {user_id: [m["text"] for m in fake.sent(user_id) if m["text"].startswith("answer to")]
                    for user_id in people}

@@ -542,7 +542,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client hung up (a cancelled long poll at shutdown)
+            self.close_connection = True
 
     def _dispatch(self) -> None:
         fake = self.fake
