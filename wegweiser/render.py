@@ -107,6 +107,8 @@ def template_values(language: str) -> Dict[str, str]:
     )
     values["unanswered_retention_days"] = format_decimal(unanswered_settings().retention_days, locale=language)
     values.update({name: "" for name in PER_MESSAGE_PLACEHOLDERS})  # empty unless this message calls for them
+    # general texts a message may replace with a shorter one (wegweiser.dialogue.personal.general_part)
+    values.update({name: message(name, language, values) for name in PER_MESSAGE_GENERAL})
     return values
 
 
@@ -185,6 +187,10 @@ def numbers_in(text: str) -> List[int]:
 #: by wegweiser.dialogue.turn each turn (the violence helpline in the crisis answer; what applies to the person's
 #: country and status at the start of an answer)
 PER_MESSAGE_PLACEHOLDERS = ("violence_line", "personal_lead")
+#: placeholders that are also such slots, but whose rendered default is a general text (content/messages.yml,
+#: same key): who can get support, replaced by one sentence when the question names a country (the country's
+#: answer comes first then, from `personal_lead`)
+PER_MESSAGE_GENERAL = ("eligibility_groups",)
 
 CENTRE_PLACEHOLDERS = ("centre_contact", "centre_name", "centre_address", "centre_phone", "centre_email", "centre_hours",
                        "centre_languages")

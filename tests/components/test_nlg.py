@@ -9,6 +9,7 @@ import pytest
 from components.nlg import PlaceholderNaturalLanguageGenerator
 from wegweiser.render import placeholders
 from wegweiser.dialogue.turn import rendered_values
+from wegweiser.texts import message
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,11 +49,15 @@ def test_every_response_is_filled_in_every_language(domain):
 
 
 def test_placeholders_are_no_slots(domain):
-    """Only the per-message texts (violence helpline, personal lead) are slots; their rendered default is ""."""
-    from wegweiser.render import PER_MESSAGE_PLACEHOLDERS
+    """Only the per-message texts (violence helpline, personal lead, a general part's short form) are slots; the
+    rendered default is "" or, for a general part, its full text."""
+    from wegweiser.render import PER_MESSAGE_GENERAL, PER_MESSAGE_PLACEHOLDERS
 
-    assert {slot.name for slot in domain.slots} & set(rendered_values("de")) == set(PER_MESSAGE_PLACEHOLDERS)
+    per_message = set(PER_MESSAGE_PLACEHOLDERS) | set(PER_MESSAGE_GENERAL)
+    assert {slot.name for slot in domain.slots} & set(rendered_values("de")) == per_message
     assert all(rendered_values("de")[name] == "" for name in PER_MESSAGE_PLACEHOLDERS)
+    assert all(rendered_values("de")[name] == message(name, "de", rendered_values("de")) != ""
+               for name in PER_MESSAGE_GENERAL)
 
 
 def test_a_slot_not_set_yet_leaves_the_empty_default():

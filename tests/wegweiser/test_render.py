@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wegweiser.facts import all_facts
-from wegweiser.render import PER_MESSAGE_PLACEHOLDERS, currency_statement, format_eur, numbers_in, placeholder_names, placeholders, template_values
+from wegweiser.render import PER_MESSAGE_GENERAL, PER_MESSAGE_PLACEHOLDERS, currency_statement, format_eur, numbers_in, placeholder_names, placeholders, template_values
 
 
 @pytest.mark.parametrize("language, expected", [("de", "1.000\xa0€"), ("en", "€1,000"), ("ru", "1\xa0000\xa0€")])
@@ -18,7 +18,7 @@ def test_every_placeholder_renders_in_every_language():
 
     for language in language_codes():
         values = template_values(language)
-        assert set(values) == set(placeholder_names()) | set(PER_MESSAGE_PLACEHOLDERS)
+        assert set(values) == set(placeholder_names()) | set(PER_MESSAGE_PLACEHOLDERS) | set(PER_MESSAGE_GENERAL)
         assert all(isinstance(v, str) and (v or name in PER_MESSAGE_PLACEHOLDERS) for name, v in values.items())
 
 

@@ -36,6 +36,7 @@ from wegweiser.nlu.residence import parse_status
 from wegweiser.nlu.stay import mentions_trip, parse_months, parse_months_abroad
 from wegweiser.paths import content_dir
 from wegweiser.render import country_name, template_values
+from wegweiser.texts import message
 
 #: notes of the lookup that are about the person's country or status (the rest is general and follows
 #: in the answer itself)
@@ -153,3 +154,16 @@ def lead_for_message(topic: Optional[str], text: str, language: str, slots: Mapp
     if person.country is None and person.status is None:
         return ""
     return lead(topic, person, language)
+
+
+def general_part(topic: Optional[str], text: str, language: str) -> Optional[str]:
+    """The answer on who can get support, when the message itself names one country ("Is Iraq covered?"):
+    the country's answer comes first (`lead`), and the list of supported groups shrinks to one sentence on
+    the person's status. None otherwise: the full list (the placeholder's rendered default), also when the
+    country is only known from earlier in the conversation and the person asks for the general answer."""
+    if topic != "eligibility" or not text:
+        return None
+    found = country_of_origin(text, language)
+    if found is None or found.status != "one" or found.codes[0] in (STATELESS, "DE"):
+        return None
+    return message("eligibility_groups_short", language, template_values(language))

@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from wegweiser.content import language_codes, load_topics, normalise_hint
-from wegweiser.dialogue.personal import lead_for_message
+from wegweiser.dialogue.personal import general_part, lead_for_message
 from wegweiser.facts import all_facts, load_programmes
 from wegweiser.faq import load_faq_answers
 from wegweiser.nlu.language import (DETECT_CHARS, Detection, detect, detection_in, guess_in, requested_language,
@@ -56,7 +56,9 @@ def slot_updates(slots: Mapping[str, Any], latest_message: Mapping[str, Any]) ->
     )
     wanted: Dict[str, Any] = {"language": state.language, "language_locked": state.locked}
     wanted["violence_line"] = violence_line(text, state.language)
-    wanted["personal_lead"] = lead_for_message(faq_topic(latest_message), text, state.language, slots)
+    topic = faq_topic(latest_message)
+    wanted["personal_lead"] = lead_for_message(topic, text, state.language, slots)
+    wanted["eligibility_groups"] = general_part(topic, text, state.language)
     return {name: value for name, value in wanted.items() if _changed(slots.get(name), value)}
 
 

@@ -33,11 +33,11 @@ from wegweiser.facts import (
 from wegweiser.faq import FAQ_DIR, variations_by_language
 from wegweiser.maintenance.yamllines import block_scalar_lines, line_of
 from wegweiser.paths import PROJECT_ROOT, centre_file, content_dir
-from wegweiser.render import PER_MESSAGE_PLACEHOLDERS, placeholder_names, placeholders
+from wegweiser.render import PER_MESSAGE_GENERAL, PER_MESSAGE_PLACEHOLDERS, placeholder_names, placeholders
 
 PLACEHOLDER = re.compile(r"\{[a-z0-9_]+\}")
 #: placeholders filled by the actions themselves rather than from content
-ACTION_PLACEHOLDERS = {"as_of", "publishers", "date", "checked", *PER_MESSAGE_PLACEHOLDERS}
+ACTION_PLACEHOLDERS = {"as_of", "publishers", "date", "checked", *PER_MESSAGE_PLACEHOLDERS, *PER_MESSAGE_GENERAL}
 DEFAULT_MAX_AGE_DAYS = 180
 #: a source whose own date is older than this is reported (SOURCE_MAX_AGE_DAYS), about two years
 DEFAULT_SOURCE_MAX_AGE_DAYS = 730

@@ -10,7 +10,8 @@ from babel.numbers import format_decimal
 from wegweiser.content import language_codes
 from wegweiser.dialogue.eligibility import Person
 from wegweiser.dialogue.lookup_answer import text
-from wegweiser.dialogue.personal import abroad_topics, lead, lead_for_message, person_from, topic_programmes
+from wegweiser.dialogue.personal import (abroad_topics, general_part, lead, lead_for_message, person_from,
+                                        topic_programmes)
 from wegweiser.render import country_name, template_values
 
 TODAY = dt.date(2026, 12, 6)
@@ -82,6 +83,25 @@ def test_every_personal_topic_starts_with_the_placeholder_in_every_language():
     for topic in topic_programmes():
         for language in language_codes():
             assert answers[topic][language].startswith("{personal_lead}"), (topic, language)
+
+
+@pytest.mark.parametrize("language", list(language_codes()))
+def test_a_country_question_gets_the_country_then_one_sentence_on_status_not_the_list_of_groups(language):
+    """"Is Iraq covered?" (counsellor review ar-04): the country's answer first, then only that the status decides
+    too; the full list of supported groups stays the answer to the general question."""
+    from wegweiser.faq import load_faq_answers
+    from wegweiser.texts import message
+
+    values = template_values(language)
+    full, short = values["eligibility_groups"], message("eligibility_groups_short", language, values)
+    assert "{" not in full + short and full.count("•") >= 5 and "•" not in short
+    assert "{eligibility_groups}" in load_faq_answers()["eligibility"][language]
+    iraq = {"de": "Ist der Irak dabei?", "en": "Is Iraq covered?", "ar": "هل العراق مشمول؟", "fa": "عراق هم شامل می‌شود؟",
+            "ru": "Ирак входит в программу?", "tr": "Irak dahil mi?", "es": "¿Irak está incluido?",
+            "sq": "A përfshihet Iraku?", "mk": "Дали Ирак е опфатен?", "ka": "ერაყი შედის?"}[language]
+    assert general_part("eligibility", iraq, language) == short
+    assert general_part("eligibility", "Who can get support?", language) is None  # the full list
+    assert general_part("startup_aid", iraq, language) is None
 
 
 # Türkiye's stay rule comes first in every answer about start-up aid or StarthilfePlus (counsellor review: a Turkish
