@@ -7,6 +7,9 @@
 - OtherLanguageGuard: a message clearly in a language the assistant does not speak (wegweiser/
   other_language.py) is classified `other_language`, with the language's code as `other_language` in the
   parse data, so it gets the languages on offer and a counsellor, never another question's answer.
+- AnswerFirst: a message the FallbackClassifier marks as ambiguous between an FAQ answer and the way to a
+  person (`legal_own_case`, `request_human`) gets the FAQ answer: the general rule first, which itself
+  says that a counsellor or lawyer answers for the person's own case, instead of "I did not understand".
 - TopicPayloads: the clarification buttons send `/faq/<topic>`; this turns such a payload into the
   retrieval intent and response-selector result that Rasa's `utter_faq` expects.
 """
@@ -105,6 +108,64 @@ class UncoveredGuard(GraphComponent):
             if not text.startswith("/") and uncovered_wins(message.get("intent_ranking") or [], intent,
                                                            self._min_share):
                 _set_intent(message, UNCOVERED_INTENT)
+        return messages
+
+
+#: intents that hand a question to a person; ambiguous between one of them and an FAQ, the FAQ answers first
+TO_A_PERSON = frozenset({"legal_own_case", "request_human"})
+FAQ_INTENT = "faq"
+
+
+def answer_first(ranking: List[Dict[str, Any]], threshold: float, answer_share: float = 1.0,
+                 answer_threshold: float = 0.25) -> Optional[Dict[str, Any]]:
+    """The intent to restore for a message marked `nlu_fallback` only because its two best intents were
+    close: an FAQ and the way to a person, the best of them confident enough (>= the FallbackClassifier's
+    `threshold`), and the FAQ's best answer clear enough (`answer_share` of the FAQ's probability >= the
+    classifier's `answer_threshold`). None when the fallback stands."""
+    ranked = [r for r in ranking if r.get("name") != FALLBACK_INTENT][:2]
+    if len(ranked) < 2 or (ranked[0].get("confidence") or 0.0) < threshold or answer_share < answer_threshold:
+        return None
+    names = {r.get("name") for r in ranked}
+    if FAQ_INTENT in names and names & TO_A_PERSON:
+        return next(r for r in ranked if r.get("name") == FAQ_INTENT)
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class AnswerFirst(GraphComponent):
+    """After the FallbackClassifier: an FAQ answer instead of "not understood" when the doubt was only
+    between that answer and a counsellor (docs/measurements/uncovered.md, "Answer first")."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # the FallbackClassifier's threshold, and the LinearIntentClassifier's answer_threshold
+        return {"threshold": 0.35, "answer_threshold": 0.25}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AnswerFirst":
+        return cls(float(config.get("threshold", 0.35)), float(config.get("answer_threshold", 0.25)))
+
+    def __init__(self, threshold: float = 0.35, answer_threshold: float = 0.25) -> None:
+        self._threshold = threshold
+        self._answer_threshold = answer_threshold
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if (message.get("intent") or {}).get("name") != FALLBACK_INTENT:
+                continue
+            answer = ((message.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("response") or {}
+            restored = answer_first(message.get("intent_ranking") or [], self._threshold,
+                                    float(answer.get("confidence") or 0.0), self._answer_threshold)
+            if restored is not None:
+                message.set("intent", dict(restored), add_to_output=True)
+                ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+                message.set("intent_ranking", ranking, add_to_output=True)
         return messages
 
 

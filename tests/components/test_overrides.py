@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from components.overrides import CrisisGuard, CrisisTerms, TopicPayloads
+from components.overrides import AnswerFirst, CrisisGuard, CrisisTerms, TopicPayloads
 from wegweiser.content import load_safety
 
 
@@ -258,3 +258,35 @@ def test_no_crisis_term_matches_a_non_crisis_training_example():
     assert len(texts) > 10000
     flagged = [(text, guard.match(text)) for text in texts if guard.match(text)]
     assert not flagged, flagged[:20]
+
+
+def _ambiguous(first, second, answer_share=0.6):
+    message = Message(data={"text": "My asylum case was finally rejected. What are my options now?"})
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.35})
+    message.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.35}, {"name": first, "confidence": 0.44},
+                                   {"name": second, "confidence": 0.43}, {"name": "ask_support", "confidence": 0.1}])
+    message.set("response_selector", {"faq": {"response": {"confidence": answer_share,
+                                                           "intent_response_key": "faq/departure_deadline"}}})
+    return AnswerFirst().process([message])[0]
+
+
+@pytest.mark.parametrize("first, second", [("faq", "legal_own_case"), ("legal_own_case", "faq"),
+                                           ("request_human", "faq"), ("faq", "request_human")])
+def test_an_faq_close_to_the_way_to_a_person_answers_first(first, second):
+    message = _ambiguous(first, second)
+    assert message.get("intent")["name"] == "faq"
+    assert "nlu_fallback" not in [r["name"] for r in message.get("intent_ranking")]
+
+
+@pytest.mark.parametrize("first, second, share", [("faq", "ask_support", 0.6), ("greet", "legal_own_case", 0.6),
+                                                  ("faq", "legal_own_case", 0.1)])
+def test_other_doubts_and_unclear_answers_stay_a_fallback(first, second, share):
+    assert _ambiguous(first, second, share).get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_weak_best_intent_stays_a_fallback():
+    message = Message(data={"text": "hm"})
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.35})
+    message.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "faq", "confidence": 0.3},
+                                   {"name": "legal_own_case", "confidence": 0.29}])
+    assert AnswerFirst().process([message])[0].get("intent")["name"] == "nlu_fallback"
