@@ -42,13 +42,13 @@ SHORT_MESSAGE_FLOOR = 0.90
 #: 8/10 — "ola q tal" and "eres un bot?" stay with the six, since a new language needs its own letters or a
 #: confident detector); raise when it improves
 SHORT_MESSAGE_FLOORS = {"es": 0.80}
+#: the target, enforced by `make evaluate` and by tests/test_first_answers.py in `make test` (2026-12-07: 94-100 %
+#: per language; 67-88 % on 2026-12-06, 6-17 % before the review)
 FIRST_ANSWER_FLOOR = 0.90
-#: what `make evaluate` fails below today (measured 2026-12-06: 67-88 % per language; from 6-17 % before),
-#: so a model cannot get worse unnoticed; FIRST_ANSWER_FLOOR is the target, reported beside it
-FIRST_ANSWER_MIN = 0.60
+FIRST_ANSWER_MIN = FIRST_ANSWER_FLOOR
 #: first answers per language that may state something the review set forbids for the person's country or
-#: status (measured 2026-12-06: at most 1, both a general block after the right country rule); target 0
-WRONG_RULE_MAX = 1
+#: status: none (2026-12-07; the last one was the list of groups after "Is Iraq covered?")
+WRONG_RULE_MAX = 0
 
 
 # --- uncovered questions -------------------------------------------------------------------------------
