@@ -87,3 +87,90 @@ def test_an_idiom_does_not_hide_another_crisis_term(text):
 def test_terms_match_without_accents_or_with_the_persian_prefix_apart(text, typed):
     terms = CrisisTerms.from_content()
     assert terms.match(text) and terms.match(typed), (text, typed)
+
+
+#: Crisis messages in Georgian and Macedonian (script and Latin as typed), every kind of crisis, in wordings written
+#: for issue 21 before the terms were widened: the terms must catch them without the classifier.
+NEW_CRISES = {
+    "ka": [
+        "მინდა თავი მოვიკლა, აღარ ვიცი რა ვქნა", "ამაღამ მოვიკლავ თავს", "ვაპირებ თავის მოკვლას",
+        "სიკვდილზე ვფიქრობ ყოველ დღე", "ნეტავ მოვკვდე და მორჩა", "აღარ მინდა ცოცხალი ვიყო",
+        "ჩემს სიცოცხლეს დღეს დავასრულებ", "მაჯები გადავიჭერი", "ისევ ვიჭრი ხელს სამართებლით",
+        "ბევრი წამალი გადავყლაპე", "დამ ყველა აბი გადაყლაპა", "ბავშვმა ქლორი დალია",
+        "ქმარი მახრჩობდა წუხელ", "ყოფილმა ქმარმა მითხრა, მოგკლავო", "ბიძაშვილმა გამაუპატიურა",
+        "ბებია გაითიშა და არ იღვიძებს", "ქმარს გული გაუჩერდა", "მამას ინსულტი დაემართა",
+        "ბიჭს ეპილეფსიის შეტევა აქვს", "ხელი გავიჭერი და სისხლი არ ჩერდება", "მკერდი ძალიან მტკივა და ხელი მიბუჟდება",
+        "minda tavi movikla", "ar maqvs sicocxlis survili", "vapireb tavis mokvlas", "sikvdilze vfiqrob",
+        "bevri wamali gadavylape", "dedachemi gaitisha da ar igvidzebs", "mamas insulti daemarta",
+        "qmari memuqreba rom momklavs",
+    ],
+    "mk": [
+        "ќе се самоубијам вечерва", "сакам да си одам од овој свет", "размислувам да се убијам",
+        "подобро да не сум жив", "не сакам да живеам веќе", "ги исеков рацете со жилет", "секој ден се сечам по рацете",
+        "испив цела кутија апчиња", "брат ми се напи апчиња", "детето испи варикина", "мажот ме тепа секоја вечер",
+        "сопругот ме малтретира и ме затвора дома", "се заканува дека ќе ме закоље", "бев силувана",
+        "татко ми изгуби свест и не се буди", "мајка ми доби мозочен удар", "губи многу крв од раката",
+        "го прободоа со нож", "татко ми има силна болка во градите", "брат ми има епилептичен напад",
+        "kje se ubijam veceras", "posakuvam da umram", "maz mi me tepa", "se zakanuva deka ke me ubie",
+        "ispiv mnogu apcinja", "ne dishe bebeto", "dobi mozocen udar", "me udira dechko mi",
+    ],
+}
+
+#: Everyday messages that share words with the Georgian, Macedonian, Albanian and Spanish terms (a phone that died, dying to go home,
+#: the heat that kills, a haircut, pills or a knife in the luggage): none is a crisis.
+NEW_EVERYDAY = {
+    "ka": [
+        "ტელეფონი მომიკვდა, სად დავტენო?", "სიცხე მკლავს, როდის არის ფრენა?", "მოვკვდი სიცილით",
+        "ვკვდები, ისე მინდა სახლში წასვლა", "თმა შევიჭერი და ფოტო ახალი მჭირდება", "ეს ფასები მკლავს, ბილეთი ძვირია",
+        "ბარგში დანა შეიძლება ჩავდო?", "ლოდინი მკლავს, როდის იქნება პასუხი?", "აბები ბარგში შეიძლება წავიღო?",
+        "ინტერნეტი გაითიშა, ვერ გამოვაგზავნე", "მამაჩემს ინსულტის შემდეგ შეუძლია ფრენა?",
+        "telefoni momikvda", "sicxe mklavs", "lodini mklavs", "tma shevichri", "movkvdi sicilit",
+    ],
+    "mk": [
+        "ми умре телефонот, ќе пишам подоцна", "умирам да си одам дома", "жештината ќе ме убие",
+        "ја скратив косата, треба нова слика?", "билетот ме чини цело богатство", "може ли нож во рачниот багаж?",
+        "мртов сум уморен од чекање", "смеам ли да носам апчиња за притисок во авион?", "не сакам да живеам во Германија",
+        "умрев од смеа", "чекањето ме убива", "батеријата ми умре", "службата не реагира на мејлови",
+        "umiram da si odam doma", "telefonot mi umre", "zeshtinata ke me ubie", "mozam li da nosam apcinja vo avion",
+    ],
+    "sq": [
+        "babai pati një goditje në tru vitin e kaluar, a mund të udhëtojë?", "po vdes të shkoj në shtëpi",
+        "më vdiq telefoni", "vapa më vret", "prita më vret, sa zgjat?", "preva flokët, më duhet foto e re?",
+        "a mund të marr thikë në valixhe?", "bileta më kushton një pasuri", "a mund të marr tableta gjumi në avion?",
+    ],
+    "es": [
+        "mi papá tuvo un derrame el año pasado, ¿puede volar?", "me muero por volver a casa", "se me murió el celular",
+        "este calor me mata", "la espera me está matando", "me corté el pelo, ¿necesito foto nueva?",
+        "¿puedo llevar un cuchillo en la maleta?", "el boleto me cuesta un ojo de la cara", "quiero irme de este país",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def terms():
+    return CrisisTerms.from_content()
+
+
+#: written before the terms; the one the terms do not catch (a word between "my life" and "I will end") stays a
+#: known gap of word lists, for the classifier
+MISSED = {"ჩემს სიცოცხლეს დღეს დავასრულებ"}
+
+
+@pytest.mark.parametrize("language, text", [
+    (lang, t) if t not in MISSED else pytest.param(lang, t, marks=pytest.mark.xfail(strict=True))
+    for lang, texts in NEW_CRISES.items() for t in texts])
+def test_new_crisis_wordings_match_a_term(terms, language, text):
+    assert terms.match(text), (language, text)
+
+
+@pytest.mark.parametrize("language, text", [(lang, t) for lang, texts in NEW_EVERYDAY.items() for t in texts])
+def test_new_everyday_wordings_are_not_crises(terms, language, text):
+    assert terms.match(text) is None, (language, text)
+
+
+@pytest.mark.parametrize("typed, written", [
+    ("tavis mok'vla minda", "tavis mokvla minda"), ("ќе се самоубијам", "ke se samoubijam"),
+    ("мажот ме малтретира", "mazhot me maltretira"), ("ქმარი მცემს", "qmari mcems"),
+])
+def test_georgian_and_macedonian_terms_match_in_latin_letters(terms, typed, written):
+    assert terms.match(typed) and terms.match(written), (typed, written)

@@ -17,6 +17,9 @@ ARABIC_CONJUNCTION = r"(?:و|ف)?"
 
 #: accents of Latin letters (Turkish, German, Albanian, Spanish typed without them: "olmek", "yasamak")
 LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
+#: an apostrophe inside a word is dropped: Georgian typed in Latin marks ejectives or not ("mok'vla", "mokvla"),
+#: "s'merr" / "smerr", "don't" / "dont", and a typographic apostrophe is the same as a typed one
+INNER_APOSTROPHE = re.compile(r"(?<=\w)['’‘`ʼ](?=\w)")
 #: Persian writes the verb prefix "mi-"/"nemi-" joined, with a zero-width non-joiner or with a space
 PERSIAN_PREFIX = re.compile(r"(?<!\S)(ن?می) (?=\S)")
 
@@ -24,6 +27,7 @@ PERSIAN_PREFIX = re.compile(r"(?<!\S)(ن?می) (?=\S)")
 def _normalise(text: str) -> str:
     lowered = text.lower().replace("\u0307", "").replace("ı", "i")  # Turkish "İ" lowers to "i" + combining dot
     lowered = unicodedata.normalize("NFC", LATIN_MARKS.sub("", unicodedata.normalize("NFD", lowered)))
+    lowered = INNER_APOSTROPHE.sub("", lowered)
     spaced = re.sub(r"\s+", " ", normalise_arabic_script(lowered).replace("\u200c", ""))
     return " " + PERSIAN_PREFIX.sub(r"\1", spaced) + " "
 
@@ -35,6 +39,40 @@ def _alternatives(terms: List[str], prefix: str = "", suffix: str = "") -> Optio
         return None
     return re.compile(r"(?<!\w)" + prefix + r"(" + "|".join(re.escape(t) for t in normalised) + r")" + suffix,
                       re.UNICODE)
+
+
+#: Georgian and Macedonian are typed in Latin letters as often as in their own script, each letter in one of a few
+#: ways (ქ q/k, ხ x/kh, წ w/ts, ც c/ts, ღ gh/g; ќ kj/k, ш sh/s, ж zh/z, ч ch/c), and Macedonian Cyrillic with к for ќ
+#: ("ке се убијам"): every term of these languages also matches in those spellings. Per term, the spelling with each
+#: letter's first way, the one with each letter's second way and the ones that differ from these in one letter.
+LATIN_SPELLINGS = {
+    "ka": {"ა": "a", "ბ": "b", "გ": "g", "დ": "d", "ე": "e", "ვ": "v", "ზ": "z", "თ": "t", "ი": "i", "კ": "k", "ლ": "l",
+           "მ": "m", "ნ": "n", "ო": "o", "პ": "p", "ჟ": "zh j", "რ": "r", "ს": "s", "ტ": "t", "უ": "u", "ფ": "p f",
+           "ქ": "q k", "ღ": "gh g r", "ყ": "y q k", "შ": "sh s", "ჩ": "ch c", "ც": "c ts", "ძ": "dz z", "წ": "w ts c",
+           "ჭ": "ch w tch", "ხ": "x kh", "ჯ": "j", "ჰ": "h"},
+    "mk": {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ѓ": "gj g dj", "е": "e", "ѐ": "e", "è": "e", "ж": "zh z",
+           "з": "z", "ѕ": "dz z", "и": "i", "ѝ": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj l", "м": "m", "н": "n",
+           "њ": "nj n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ќ": "kj k c", "у": "u", "ф": "f", "х": "h",
+           "ц": "c", "ч": "ch c", "џ": "dz dj", "ш": "sh s"},
+}
+
+
+def spellings(term: str, language: str) -> List[str]:
+    """The term and its other spellings in `language` (LATIN_SPELLINGS), as they are typed."""
+    letters = LATIN_SPELLINGS.get(language)
+    if not letters or not any(ch in letters for ch in term.lower()):
+        return [term]
+    found = [term]
+    if language == "mk" and ("ќ" in term or "ѓ" in term):
+        found.append(term.replace("ќ", "к").replace("ѓ", "г"))
+    ways = [letters.get(ch, ch).split() or [ch] for ch in term.lower()]
+    for scheme in (0, 1):
+        base = [w[min(scheme, len(w) - 1)] for w in ways]
+        found.append("".join(base))
+        for i, w in enumerate(ways):
+            for other in w:
+                found.append("".join(base[:i] + [other] + base[i + 1:]))
+    return list(dict.fromkeys(found))
 
 
 #: "the waiting is killing me": a crisis term at most this many words after (or IDIOM_AFTER before) a word of `idioms`
@@ -66,7 +104,8 @@ class CrisisTerms:
         safety = load_safety()
 
         def every_language(key: str) -> List[str]:
-            return [term for terms in (safety.get(key) or {}).values() for term in terms]
+            return [spelling for language, terms in (safety.get(key) or {}).items() for term in terms
+                    for spelling in spellings(str(term), language)]
 
         return cls(every_language("crisis_terms"), every_language("life_terms"), every_language("places"),
                    every_language("idioms"))
@@ -100,7 +139,8 @@ class CrisisTerms:
 def violence_terms() -> CrisisTerms:
     """Terms that name violence against the person (content/safety.yml `violence_terms`)."""
     safety = load_safety()
-    return CrisisTerms([t for terms in (safety.get("violence_terms") or {}).values() for t in terms])
+    return CrisisTerms([spelling for language, terms in (safety.get("violence_terms") or {}).items() for term in terms
+                        for spelling in spellings(str(term), language)])
 
 
 def mentions_violence(text: str) -> bool:
