@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 
 import pytest
 from rasa.core.actions.action import ActionExtractSlots
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slot_mappings import ValidateSlotMappings
 from components import slot_mappings
+from tests.conftest import free_port
 from wegweiser.paths import PROJECT_ROOT as ROOT
 
 
@@ -40,9 +43,18 @@ def tracker_for(domain, data, slots=(), loop=None):
     return DialogueStateTracker.from_events("tester", events, slots=domain.slots)
 
 
-def in_rasa(domain, tracker):
-    """`action_extract_slots` without any action endpoint: only the in-process path can set slots."""
-    events = asyncio.run(ActionExtractSlots(None).run(None, None, tracker, domain))
+@pytest.fixture(scope="module")
+def listening():
+    """An address that accepts connections but answers no request: only the in-process path sets slots."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        yield EndpointConfig(url=f"http://127.0.0.1:{server.getsockname()[1]}/webhook")
+
+
+def in_rasa(domain, tracker, endpoint):
+    """`action_extract_slots` as Rasa runs it after a user message."""
+    events = asyncio.run(ActionExtractSlots(endpoint).run(None, None, tracker, domain))
     assert all(isinstance(event, SlotSet) for event in events)
     return {event.key: event.value for event in events}
 
@@ -74,22 +86,31 @@ CASES = [
 
 
 @pytest.mark.parametrize("data,slots,loop", CASES)
-def test_same_slot_events_as_the_action_server(domain, data, slots, loop):
+def test_same_slot_events_as_the_action_server(domain, listening, data, slots, loop):
     tracker = tracker_for(domain, data, slots, loop)
-    assert in_rasa(domain, tracker) == in_action_server(tracker)
+    assert in_rasa(domain, tracker, listening) == in_action_server(tracker)
 
 
-def test_first_message_sets_the_language_without_an_action_server(domain):
-    slots = in_rasa(domain, tracker_for(domain, parse("Сколько стоит билет домой?"), ()))
+def test_first_message_sets_the_language_without_a_request_to_the_action_server(domain, listening):
+    slots = in_rasa(domain, tracker_for(domain, parse("Сколько стоит билет домой?"), ()), listening)
     assert slots == {"language": "ru", "language_locked": False}
 
 
-def test_a_failure_sets_nothing(domain, monkeypatch, caplog):
+@pytest.mark.parametrize("endpoint", [None, "closed port"])
+def test_no_action_server_sets_nothing_as_before(domain, endpoint, caplog):
+    """Rasa's call failed then: no language, no answer, the gateway's apology (tests/bot/test_end_to_end.py)."""
+    if endpoint:
+        endpoint = EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
+    assert in_rasa(domain, tracker_for(domain, parse("Hallo, wer bezahlt das Ticket?"), ()), endpoint) == {}
+    assert "action_validate_slot_mappings" in caplog.text
+
+
+def test_a_failure_sets_nothing(domain, listening, monkeypatch, caplog):
     def broken(slots, latest):
         raise ValueError("broken")
 
     monkeypatch.setattr(slot_mappings, "updates", broken)
-    assert in_rasa(domain, tracker_for(domain, parse("Hallo"), ())) == {}
+    assert in_rasa(domain, tracker_for(domain, parse("Hallo"), ()), listening) == {}
     assert "action_validate_slot_mappings" in caplog.text
 
 
