@@ -13,7 +13,10 @@ from wegweiser.dialogue.turn import slot_updates
 
 
 class ValidateSlotMappings(ValidationAction):
-    """Rasa runs `action_validate_slot_mappings` after each user message, before predicting."""
+    """`action_validate_slot_mappings`, which Rasa runs after each user message, before predicting.
+
+    Our Rasa runs the same `slot_updates` in its own process instead (components/slot_mappings.py, when the
+    action server accepts connections); this action answers a Rasa without that module."""
 
     def name(self) -> Text:
         return "action_validate_slot_mappings"

@@ -1,6 +1,7 @@
 """Custom Rasa NLU graph components (loaded by Rasa from config.yml by module path), and the changes to
 Rasa's per-message work that loading them installs in the server (docs/measurements/latency.md)."""
-from components import history_states, speedups
+from components import history_states, slot_mappings, speedups
 
 speedups.install()
 history_states.install()
+slot_mappings.install()

@@ -72,7 +72,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         elif self.engine.dialect.name == "postgresql":
             self.engine.dispose()  # connections made before the listener
             sa.event.listen(self.engine, "connect", _postgresql_settings)
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # Rasa's sessions are bound to the engine it made: bind them to this one (without this, SQLite
+        # sessions kept using Rasa's NullPool engine without the pragmas: a new connection per session,
+        # full sync, and a WAL checkpoint at every close; docs/measurements/latency.md, fourth round)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         # sender id -> (tracker, number of its events, id of its newest row)
         self._kept: "OrderedDict[str, Tuple[DialogueStateTracker, int, int]]" = OrderedDict()
 

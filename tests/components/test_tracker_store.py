@@ -32,8 +32,8 @@ def test_sqlite_file_in_wal_mode_with_normal_sync(tmp_path):
     store = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(database))
     with sqlite3.connect(database) as outside:  # WAL is a property of the file
         assert outside.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    with store.engine.connect() as connection:  # synchronous is per connection: every new one gets it
-        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    with store.session_scope() as session:  # synchronous is per connection: the ones Rasa's sessions use
+        assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
 def test_saved_turns_come_back_and_the_gateway_deletes_them(tmp_path):
@@ -57,13 +57,23 @@ def test_sqlite_connections_are_kept_open_between_messages(tmp_path):
     store = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
     opened = []
     import sqlalchemy as sa
-    sa.event.listen(store.engine, "connect", lambda connection, record: opened.append(connection))
-    tracker = DialogueStateTracker.from_events("p-3", [UserUttered("Hallo", timestamp=time.time())],
-                                               slots=DOMAIN.slots)
-    for _ in range(5):
-        asyncio.run(store.save(tracker))
-        asyncio.run(store.retrieve("p-3"))
+
+    def count(connection, record):
+        opened.append(connection)
+
+    # every engine's connections: Rasa's sessions were once still bound to the engine Rasa made (NullPool)
+    sa.event.listen(sa.engine.Engine, "connect", count)
+    try:
+        tracker = DialogueStateTracker.from_events("p-3", [UserUttered("Hallo", timestamp=time.time())],
+                                                   slots=DOMAIN.slots)
+        for _ in range(5):
+            asyncio.run(store.save(tracker))
+            asyncio.run(store.retrieve("p-3"))
+    finally:
+        sa.event.remove(sa.engine.Engine, "connect", count)
     assert len(opened) <= 1
+    with store.session_scope() as session:
+        assert session.get_bind() is store.engine
 
 
 # --- on PostgreSQL (the scale-out set-up): one INSERT per save, commits without waiting for the disk ---
