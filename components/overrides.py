@@ -10,6 +10,8 @@
 - AnswerFirst: a message the FallbackClassifier marks as ambiguous between an FAQ answer and the way to a
   person (`legal_own_case`, `request_human`) gets the FAQ answer: the general rule first, which itself
   says that a counsellor or lawyer answers for the person's own case, instead of "I did not understand".
+- NumberOnly: a message of digits alone (a phone number, a count, a date typed as numbers) is `inform`: the
+  training data has no such example, so the classifier's guess for it changed with every retraining.
 - TopicPayloads: the clarification buttons send `/faq/<topic>`; this turns such a payload into the
   retrieval intent and response-selector result that Rasa's `utter_faq` expects.
 """
@@ -166,6 +168,33 @@ class AnswerFirst(GraphComponent):
                 message.set("intent", dict(restored), add_to_output=True)
                 ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
                 message.set("intent_ranking", ranking, add_to_output=True)
+        return messages
+
+
+INFORM_INTENT = "inform"
+#: digits with the separators people type in numbers (+49 (0)151 234-567, 12.03.2025, 3/4)
+NUMBER_ONLY = re.compile(r"\s*\+?[\d(][\d\s().\-/]*")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class NumberOnly(GraphComponent):
+    """A message that is only a number is an answer (`inform`); forms read the number from the text."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NumberOnly":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get("text") or ""
+            if NUMBER_ONLY.fullmatch(text) and any(c.isdigit() for c in text):
+                _set_intent(message, INFORM_INTENT)
         return messages
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from components.overrides import AnswerFirst, CrisisGuard, CrisisTerms, TopicPayloads
+from components.overrides import AnswerFirst, CrisisGuard, CrisisTerms, NumberOnly, TopicPayloads
 from wegweiser.content import load_safety
 
 
@@ -290,3 +290,17 @@ def test_a_weak_best_intent_stays_a_fallback():
     message.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "faq", "confidence": 0.3},
                                    {"name": "legal_own_case", "confidence": 0.29}])
     assert AnswerFirst().process([message])[0].get("intent")["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["0151 23456789", "+49 (0)151 234-567", "0151", "12.03.2025", "3", " 2 / 3 "])
+def test_a_number_alone_is_an_answer(text):
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.4})
+    assert NumberOnly().process([message])[0].get("intent")["name"] == "inform"
+
+
+@pytest.mark.parametrize("text", ["3 children", "112 please", "", "/affirm", "...", "+", "-"])
+def test_text_with_a_number_is_left_to_the_classifier(text):
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "faq", "confidence": 0.9})
+    assert NumberOnly().process([message])[0].get("intent")["name"] == "faq"
