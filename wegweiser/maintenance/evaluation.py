@@ -16,22 +16,15 @@ from wegweiser.content import read_yaml
 from wegweiser.nlu.language import best_guess
 from wegweiser.paths import PROJECT_ROOT
 
-#: the agreed minimum held-out accuracy (full FAQ topic, after fallback), per language; languages not
-#: listed use DEFAULT_FLOOR
-DEFAULT_FLOOR = 0.90
-#: Where a language is below the agreed 90 %, the floor `make test` and `make evaluate` enforce is what
-#: the model reached, so it cannot get worse unnoticed. Arabic, English and Russian, below 90 % on
-#: 2026-12-06 morning, are above it since (alpha 1e-6, new examples). Georgian and Macedonian, added that
-#: day (issue 21), reached 87.8 % and 85.7 % on their first held-out sets (Macedonian in Latin letters is
-#: often taken for Albanian, so its messages are scored partly under sq). In the evening, with more
-#: Georgian/Macedonian examples and Latin-letter detection, ka reached 90.2 % and mk 88.8 %; the 415 new
-#: near-miss `uncovered` examples (issue 15: uncovered questions answered with another topic 11-22 % -> 0-11 %)
-#: cost Albanian two covered questions that now get the honest "no answer" (90.8 -> 88.9 %): a trade accepted
-#: and reported. Removing one Arabic training example moved ka 90.2 -> 89.1 and sq 88.9 -> 87.8 (one
-#: message each): the classifier moves by about one message per language with any change of the data, so
-#: each floor sits one message below what the final model reached (ka 89.1, mk 88.8, sq 87.8 %).
-FLOORS: Mapping[str, float] = {"ka": 0.88, "mk": 0.87, "sq": 0.86}
-#: what every language should reach (issue 15); reported by `make evaluate`, not enforced
+#: the minimum held-out accuracy (full FAQ topic, after fallback) `make test` and `make evaluate` enforce, per
+#: language: issue 15's target of 93 % for the six languages served first, issue 21's 90 % for the four added
+#: on 2026-12-06 (Spanish, Georgian, Albanian, Macedonian). Reached on 2026-12-07 with the new examples in those
+#: four languages and at English topic boundaries: ar 94.6, de 97.0, en 93.9, fa 93.9, ru 93.7, tr 97.5, es 92.2,
+#: ka 91.3, mk 91.2, sq 93.3 %. The classifier moves by about one message per language with any change of the
+#: data (one message is 0.3-1.3 points), so a change that costs a language its floor is seen in `make test`.
+DEFAULT_FLOOR = 0.93
+FLOORS: Mapping[str, float] = {"es": 0.90, "ka": 0.90, "mk": 0.90, "sq": 0.90}
+#: what every language should reach (issue 15); reported by `make evaluate`
 TARGET = 0.93
 #: the held-out set must have at least this many messages in a language for its score to count
 MIN_MESSAGES = 10

@@ -34,9 +34,9 @@ FIRST_ANSWERS_FILE = PROJECT_ROOT / "tests" / "first_answers.yml"
 #: the way to a counsellor, or "for your own legal case, a counsellor or lawyer"
 HONEST = frozenset({"uncovered", "nlu_fallback", "out_of_scope", "request_human", "legal_own_case"})
 UNCOVERED_MAX_SHARE = 0.05
-#: what `make test` enforces today, so it cannot get worse unnoticed (measured 2026-12-06: 11-22 % per
-#: language, from 56-79 % before the `uncovered` class); the target above is what `make evaluate` reports
-UNCOVERED_TEST_MAX_SHARE = 0.25
+#: what `make test` enforces: the target (2026-12-07: 0-1 of 27-28 per language, 0-4 %; 0-11 % on 2026-12-06,
+#: 56-79 % before the `uncovered` class)
+UNCOVERED_TEST_MAX_SHARE = UNCOVERED_MAX_SHARE
 SHORT_MESSAGE_FLOOR = 0.90
 #: below the floor where a language was measured lower when it was added (2026-12-06, issue 21: Spanish
 #: 8/10 — "ola q tal" and "eres un bot?" stay with the six, since a new language needs its own letters or a
