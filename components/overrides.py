@@ -41,8 +41,9 @@ def _set_intent(message: Message, name: str) -> None:
     message.set("intent_ranking", ranking, add_to_output=True)
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class CrisisGuard(GraphComponent):
+class TextRule(GraphComponent):
+    """An override decided by the message's text alone: `intent_for` names the intent, or None."""
+
     @classmethod
     def create(
         cls,
@@ -50,18 +51,27 @@ class CrisisGuard(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CrisisGuard":
+    ) -> "TextRule":
         return cls()
 
-    def __init__(self) -> None:
-        self._terms = CrisisTerms.from_content()
+    def intent_for(self, text: str) -> Optional[str]:
+        raise NotImplementedError
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = message.get("text") or ""
-            if not text.startswith("/") and self._terms.match(text):
-                _set_intent(message, CRISIS_INTENT)
+            intent = self.intent_for(message.get("text") or "")
+            if intent is not None:
+                _set_intent(message, intent)
         return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CrisisGuard(TextRule):
+    def __init__(self) -> None:
+        self._terms = CrisisTerms.from_content()
+
+    def intent_for(self, text: str) -> Optional[str]:
+        return CRISIS_INTENT if not text.startswith("/") and self._terms.match(text) else None
 
 
 UNCOVERED_INTENT = "uncovered"
@@ -177,25 +187,11 @@ NUMBER_ONLY = re.compile(r"\s*\+?[\d(][\d\s().\-/]*")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class NumberOnly(GraphComponent):
+class NumberOnly(TextRule):
     """A message that is only a number is an answer (`inform`); forms read the number from the text."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "NumberOnly":
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get("text") or ""
-            if NUMBER_ONLY.fullmatch(text) and any(c.isdigit() for c in text):
-                _set_intent(message, INFORM_INTENT)
-        return messages
+    def intent_for(self, text: str) -> Optional[str]:
+        return INFORM_INTENT if NUMBER_ONLY.fullmatch(text) and any(c.isdigit() for c in text) else None
 
 
 OTHER_LANGUAGE_INTENT = "other_language"

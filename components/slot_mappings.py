@@ -94,7 +94,7 @@ async def _execute_validation_action(self: Any, extraction_events: List[Any], ou
     latest = tracker._latest_message_data() or {}
     try:
         changed = updates(_as_sent(slots), _as_sent(latest))
-    except Exception as error:  # as a failed action call: a warning, no slot changed
+    except Exception as error:  # noqa: BLE001 - as a failed action call: a warning, no slot changed
         logger.warning(f"Failed to execute '{ACTION_VALIDATE_SLOT_MAPPINGS}' in Rasa's process "
                        f"({error!r}): the slots with custom mappings keep their values.")
         changed = {}
