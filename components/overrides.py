@@ -41,8 +41,13 @@ def _set_intent(message: Message, name: str) -> None:
     message.set("intent_ranking", ranking, add_to_output=True)
 
 
-class TextRule(GraphComponent):
-    """An override decided by the message's text alone: `intent_for` names the intent, or None."""
+class Override(GraphComponent):
+    """A component of this module: created from its config's numbers (each a keyword of `__init__`, with the
+    defaults of `get_default_config`)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
 
     @classmethod
     def create(
@@ -51,8 +56,12 @@ class TextRule(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "TextRule":
-        return cls()
+    ) -> "Override":
+        return cls(**{name: float(config.get(name, default)) for name, default in cls.get_default_config().items()})
+
+
+class TextRule(Override):
+    """An override decided by the message's text alone: `intent_for` names the intent, or None."""
 
     def intent_for(self, text: str) -> Optional[str]:
         raise NotImplementedError
@@ -88,7 +97,7 @@ def uncovered_wins(ranking: List[Dict[str, Any]], intent: Optional[str], min_sha
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class UncoveredGuard(GraphComponent):
+class UncoveredGuard(Override):
     """A return question no FAQ answers gets the honest reply, not the nearest topic's answer.
 
     The classifier has an `uncovered` class trained on near-miss questions (data/nlu/uncovered.yml); even
@@ -99,16 +108,6 @@ class UncoveredGuard(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"min_share": 0.2}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "UncoveredGuard":
-        return cls(float(config.get("min_share", 0.2)))
 
     def __init__(self, min_share: float = 0.2) -> None:
         self._min_share = min_share
@@ -144,7 +143,7 @@ def answer_first(ranking: List[Dict[str, Any]], threshold: float, answer_share: 
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class AnswerFirst(GraphComponent):
+class AnswerFirst(Override):
     """After the FallbackClassifier: an FAQ answer instead of "not understood" when the doubt was only
     between that answer and a counsellor (docs/measurements/uncovered.md, "Answer first")."""
 
@@ -152,16 +151,6 @@ class AnswerFirst(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         # the FallbackClassifier's threshold, and the LinearIntentClassifier's answer_threshold
         return {"threshold": 0.35, "answer_threshold": 0.25}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "AnswerFirst":
-        return cls(float(config.get("threshold", 0.35)), float(config.get("answer_threshold", 0.25)))
 
     def __init__(self, threshold: float = 0.35, answer_threshold: float = 0.25) -> None:
         self._threshold = threshold
@@ -198,19 +187,9 @@ OTHER_LANGUAGE_INTENT = "other_language"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class OtherLanguageGuard(GraphComponent):
+class OtherLanguageGuard(Override):
     """A message in a language the assistant does not speak gets `other_language` (before CrisisGuard in
     the pipeline, so crisis terms still win)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "OtherLanguageGuard":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -222,21 +201,11 @@ class OtherLanguageGuard(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class TopicPayloads(GraphComponent):
+class TopicPayloads(Override):
     PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]+)/(?P<key>[a-z0-9_]+)$")
     #: commands people type by Telegram habit that are not intent names (Rasa maps `/stop` itself):
     #: `/cancel` leaves a form, whatever the classifier would make of the word
     COMMANDS = {"/cancel": "stop"}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "TopicPayloads":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

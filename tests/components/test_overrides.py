@@ -304,3 +304,12 @@ def test_text_with_a_number_is_left_to_the_classifier(text):
     message = Message(data={"text": text})
     message.set("intent", {"name": "faq", "confidence": 0.9})
     assert NumberOnly().process([message])[0].get("intent")["name"] == "faq"
+
+
+def test_overrides_are_created_from_their_config_numbers():
+    from components.overrides import UncoveredGuard
+
+    assert UncoveredGuard.create({"min_share": 0.3}, None, None, None)._min_share == 0.3
+    first = AnswerFirst.create({"threshold": 0.4}, None, None, None)
+    assert (first._threshold, first._answer_threshold) == (0.4, 0.25)
+    assert isinstance(NumberOnly.create({}, None, None, None), NumberOnly)
