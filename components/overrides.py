@@ -26,7 +26,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from wegweiser.nlu.other_language import foreign_language
+from wegweiser.nlu.other_language import foreign_language, prepare as prepare_other_languages
 from wegweiser.nlu.safety import CrisisTerms  # noqa: F401 (the matcher lives beside its content)
 
 CRISIS_INTENT = "crisis"
@@ -190,6 +190,9 @@ OTHER_LANGUAGE_INTENT = "other_language"
 class OtherLanguageGuard(Override):
     """A message in a language the assistant does not speak gets `other_language` (before CrisisGuard in
     the pipeline, so crisis terms still win)."""
+
+    def __init__(self) -> None:
+        prepare_other_languages()  # the wide detector now, not on the first message of a few words
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.lemmas import LemmaTable
 from wegweiser.content import default_language, language_codes
-from wegweiser.nlu.language import DETECT_CHARS, DETECTION_KEY, Detection, detect, detection_output, dominant_script
+from wegweiser.nlu.language import DETECT_CHARS, DETECTION_KEY, Detection, detect, detection_output, dominant_script, prepare
 from wegweiser.paths import PROJECT_ROOT
 from wegweiser.nlu.words import normalise_arabic_script  # noqa: F401 (re-exported for the components)
 
@@ -95,6 +95,7 @@ class MultilingualSpacyTokenizer(Tokenizer):
         # the same word recurs in most messages ("ich", "the", "?"): its lemma is worked out once (table
         # lookup, script check, Snowball stem were ~40 % of the tokenizer's time); a bounded cache, ~4 MB
         self._lemma = lru_cache(maxsize=LEMMA_CACHE)(self._word_lemma)
+        prepare()  # lingua's detectors now, not on the first message of each script
 
     @classmethod
     def create(

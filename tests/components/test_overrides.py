@@ -313,3 +313,16 @@ def test_overrides_are_created_from_their_config_numbers():
     first = AnswerFirst.create({"threshold": 0.4}, None, None, None)
     assert (first._threshold, first._answer_threshold) == (0.4, 0.25)
     assert isinstance(NumberOnly.create({}, None, None, None), NumberOnly)
+
+
+def test_the_wide_language_detector_is_built_when_the_guard_loads():
+    """The detector of languages not on offer is built with the model, not on the first message (issue 19)."""
+    from components.overrides import OtherLanguageGuard
+    from wegweiser.nlu import other_language
+
+    other_language._wide_lingua.cache_clear()
+    guard = OtherLanguageGuard()
+    assert other_language._wide_lingua.cache_info().currsize == 1
+    msg = Message({"text": "Dobar dan, zanima me koliko novca dobijam ako se vratim kući"})
+    guard.process([msg])
+    assert other_language._wide_lingua.cache_info().currsize == 1

@@ -70,3 +70,18 @@ def test_a_words_lemma_is_worked_out_once(tokenizer):
     assert lemmas(tokenizer, "Was bekommen die Kinder?") == first
     info = tokenizer._lemma.cache_info()
     assert info.misses == worked_out and info.hits == len(first)
+
+
+def test_language_detectors_are_built_when_the_model_loads_not_on_a_first_message():
+    """Building a lingua detector takes 0.5-1.5 s of CPU: the first message in Latin, Arabic or Cyrillic
+    letters after a restart used to wait for it (issue 19). Loading the tokenizer builds them."""
+    from wegweiser.nlu import language
+
+    language._lingua.cache_clear()
+    MultilingualSpacyTokenizer({**MultilingualSpacyTokenizer.get_default_config()})
+    built = language._lingua.cache_info().currsize
+    assert built == 3  # Latin (de en es sq tr), Arabic (ar fa), Cyrillic (mk ru); Georgian needs none
+    for text in ("How much money do I get if I return home?", "چقدر پول به من میدهند اگر برگردم",
+                 "Сколько денег я получу при возвращении домой?"):
+        language.detect(text)
+    assert language._lingua.cache_info().currsize == built  # no detector was built for these messages
