@@ -67,9 +67,11 @@ lint: $(BOT_VENV)/.editable
 
 # Retrains only when the model is missing or older than its training inputs. Answers' wording and
 # programme data (content/) are read at run time and need no retraining.
+# --skip-validation: Rasa's checks of domain and data run in `make validate` (and `make test`), stricter
+# (--fail-on-warnings); repeating them here took a sixth of the training's CPU (docs/measurements/new-languages.md)
 $(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.stamp
 	$(RASA) train --domain domain --data data --config config.yml --out models \
-	  --fixed-model-name wegweiser --quiet
+	  --fixed-model-name wegweiser --quiet --skip-validation
 	touch $@
 
 train: $(MODEL)

@@ -89,3 +89,24 @@ def test_the_examples_keep_everything_but_the_answer_text():
     assert [m.data for m in stripped.training_examples] == [
         {"text": "who pays", "intent": "faq", "intent_response_key": "faq/travel_costs"}]
     assert stripped.retrieval_intents == {"faq"}
+
+
+def test_the_provider_reuses_the_data_rasa_train_has_read(monkeypatch, tmp_path):
+    """`rasa train` reads the NLU data without a language; the provider used to ask for it again in the
+    config's language ("xx"), which the importer's cache treats as a new question: every file read twice."""
+    from rasa.shared.importers.importer import TrainingDataImporter
+    from rasa.shared.nlu.training_data import loading
+
+    project = write_project(tmp_path / "project")
+    importer = TrainingDataImporter.load_from_config(str(project / "config.yml"), str(project / "domain.yml"),
+                                                     [str(project / "nlu.yml")])
+    reads = []
+    original = loading.load_data
+    monkeypatch.setattr(loading, "load_data", lambda *a, **k: reads.append(a) or original(*a, **k))
+    importer.get_nlu_data()  # as rasa.model_training.train does before the graph runs
+    assert len(reads) == 1
+    provider = NLUTrainingDataProvider.create({**NLUTrainingDataProvider.get_default_config(), "language": "xx"},
+                                              None, None, None)
+    data = provider.provide(importer)
+    assert len(reads) == 1  # nothing read again
+    assert data.training_examples and all(example.get(RESPONSE) is None for example in data.training_examples)
