@@ -80,6 +80,8 @@ def spellings(term: str, language: str) -> List[str]:
 IDIOM_BEFORE, IDIOM_AFTER = 2, 2
 #: "in Germany" may be written before or after "I don't want to live": this many words each side are looked at.
 PLACE_WINDOW = 5
+#: places of at most this many letters must be whole words
+SHORT_PLACE = 2
 #: Arabic joins prepositions to a place ("بألمانيا", "بالكامب"): a place also matches after them.
 ARABIC_PREPOSITIONS = r"(?:[وفبل]{1,2})?"
 
@@ -96,7 +98,11 @@ class CrisisTerms:
                  idioms: Sequence[str] = ()) -> None:
         self._pattern = _alternatives(terms, ARABIC_CONJUNCTION)
         self._life = _alternatives(list(life_terms), ARABIC_CONJUNCTION)
-        self._places = _alternatives(list(places), ARABIC_PREPOSITIONS)
+        # a place of one or two letters (Georgian "აქ", here) is a whole word, since as a start it would match "აქვს"
+        # (has), and only in its own script: its Latin spellings are other languages' words (Albanian "aq", so much)
+        short = [p for p in places if len(str(p).strip()) <= SHORT_PLACE]
+        self._places = _alternatives([p for p in places if p not in short], ARABIC_PREPOSITIONS)
+        self._short_places = _alternatives([p for p in short if not str(p).isascii()], "", r"(?!\w)")
         self._idioms = _alternatives(list(idioms), ARABIC_PREPOSITIONS, r"(?!\w)")  # whole words: not "الحرب"
 
     @classmethod
@@ -129,10 +135,8 @@ class CrisisTerms:
         return bool(self._idioms.search(window))
 
     def _place_near(self, before: str, after: str) -> bool:
-        if self._places is None:
-            return False
         window = " " + " ".join(before.split()[-PLACE_WINDOW:]) + " " + " ".join(after.split()[:PLACE_WINDOW]) + " "
-        return bool(self._places.search(window))
+        return any(pattern.search(window) for pattern in (self._places, self._short_places) if pattern is not None)
 
 
 @lru_cache(maxsize=None)
