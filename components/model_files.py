@@ -11,6 +11,14 @@ pipeline is therefore stored as what it is made of:
 
 `load_pipeline` rebuilds the same scikit-learn objects; stored in single precision (`STORED`), they give the
 trained model's ranking with probabilities within 1e-5 of it (tests/components/test_linear.py).
+
+The classifier is `StoredSGDClassifier`, scikit-learn's with one change to `decision_function` (issue 19,
+docs/measurements/latency.md, fifth round): the TF-IDF rows come out in double precision (scikit-learn's
+IDF step), the coefficients are single precision, and scipy multiplies a double sparse row with a single
+dense matrix by first converting the whole matrix (answers x features, ~6.6 million numbers) to double: a
+fifth of the Rasa server's CPU per message. `decision_function` converts only the columns of the features
+the message has, and multiplies them with the same sparse routine in the same order, so the scores are
+the same numbers, bit for bit (tests/components/test_model_files.py).
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -36,6 +45,28 @@ LEGACY_FILE = "model.pkl"  # what earlier versions wrote
 # What rebuilds a vectoriser exactly; everything else is a default the classifier never changes.
 VECTORISER_PARAMS = ("analyzer", "token_pattern", "lowercase", "sublinear_tf", "ngram_range", "norm",
                      "use_idf", "smooth_idf", "strip_accents", "binary", "dtype")
+
+
+class StoredSGDClassifier(SGDClassifier):
+    """`SGDClassifier` whose scores for sparse rows convert only the coefficients of the rows' features."""
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        if not sp.issparse(X) or self.coef_.dtype == np.float64:
+            return super().decision_function(X)
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        X = self._validate_data(X, accept_sparse="csr", reset=False)
+        if not sp.isspmatrix_csr(X) or X.dtype != np.float64:
+            return super().decision_function(X)
+        # scikit-learn: X @ coef_.T, where scipy converts all of coef_.T to double before its row-by-row sum
+        # (csr_matvecs: for each stored entry of a row, in order, row += value * coef_.T[column]). Here the
+        # same sum over the entries' own columns only: the same products, added in the same order.
+        columns = np.asarray(self.coef_.T[X.indices], dtype=np.float64)
+        gathered = sp.csr_matrix((X.data, np.arange(X.nnz, dtype=X.indices.dtype), X.indptr),
+                                 shape=(X.shape[0], X.nnz))
+        scores = gathered @ columns + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
 
 
 def _vectoriser_description(vectoriser: TfidfVectorizer) -> Dict[str, Any]:
@@ -95,7 +126,7 @@ def load_pipeline(directory: Path, selectors: Dict[str, Callable]) -> Pipeline:
         ]))
         for feature in description["features"]
     ])
-    classifier = SGDClassifier(loss=description["loss"])
+    classifier = StoredSGDClassifier(loss=description["loss"])
     classifier.classes_ = np.array(description["classes"])
     # Column-major, so that the (features x classes) transpose scikit-learn multiplies a message's sparse
     # row with is row-major: scipy copies a non-contiguous dense operand on every product, which was ~80 %
