@@ -23,8 +23,12 @@ The two queries of every message — the sender's newest event id (on retrieve) 
 current session are stored (Rasa's `_additional_events`, on save) — are SQL statements built once per store
 (`_newest_statement`, `_stored_statement`) instead of ORM queries built, wrapped (`Query.count` nests the
 query as a subquery) and compiled per call: the same SQL meaning (the count is Rasa's: the sender's rows from
-the latest `session_started` row's timestamp on, or all of them), ~0.8 ms less CPU per message on SQLite
-(docs/measurements/latency.md, fifth round; tests/components/test_tracker_store.py compares the counts).
+the latest `session_started` row's timestamp on, or all of them), ~0.8 ms less CPU per message on SQLite.
+On PostgreSQL a save of a tracker this worker kept is one statement instead of two round trips
+(`_insert_if_stored`): Rasa's count and, only if the count is what the worker expects, the insert of the
+events from there on; if the count is anything else (rows deleted or written elsewhere), nothing is written
+by it and Rasa's insert from the real count follows. Either way the rows are those Rasa's save writes
+(docs/measurements/latency.md, fifth round; tests/components/test_tracker_store.py).
 """
 from __future__ import annotations
 
@@ -131,27 +135,61 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's `SQLTrackerStore.save` (the events not yet stored, as the same rows), then keeps the tracker."""
         await self.stream_events(tracker)
-        self._kept.pop(tracker.sender_id, None)
+        kept = self._kept.pop(tracker.sender_id, None)
         with self.session_scope() as session:
-            stored = self._stored_count(session, tracker.sender_id)
-            rows = []
-            for event in itertools.islice(tracker.events, stored, None):
-                data = event.as_dict()
-                rows.append(dict(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                ))
-            new_session = any(row["type_name"] == SessionStarted.type_name for row in rows)
-            added, newest = self._insert(session, rows)
+            expected = kept[1] if kept is not None and kept[0] is tracker else None
+            if (self.engine.dialect.name == "postgresql" and expected is not None
+                    and expected < len(tracker.events)):
+                stored, added, newest = self._insert_if_stored(session, tracker, expected)
+                written = stored == expected
+            else:
+                stored, written = self._stored_count(session, tracker.sender_id), False
+            if not written:  # Rasa's two steps: its count, then the events from there on
+                added, newest = self._insert(session, self._rows(tracker, stored))
             if newest is None:
                 newest = self._newest_id(session, tracker.sender_id)
             session.commit()
+        new_session = any(isinstance(event, SessionStarted) for event in itertools.islice(tracker.events, stored, None))
         if newest is not None and stored + added == len(tracker.events) and not new_session:
             self._keep(tracker.sender_id, tracker, newest)
+
+    @staticmethod
+    def _rows(tracker: DialogueStateTracker, start: int) -> List[Dict[str, Any]]:
+        """The rows Rasa's store writes for the tracker's events from position `start` on."""
+        rows = []
+        for event in itertools.islice(tracker.events, start, None):
+            data = event.as_dict()
+            rows.append(dict(
+                sender_id=tracker.sender_id,
+                type_name=event.type_name,
+                timestamp=data.get("timestamp"),
+                intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                action_name=data.get("name"),
+                data=json.dumps(data),
+            ))
+        return rows
+
+    def _insert_if_stored(self, session: Any, tracker: DialogueStateTracker, expected: int
+                          ) -> Tuple[int, int, Optional[int]]:
+        """PostgreSQL, one statement: Rasa's count of the session's stored events and, if it is `expected`
+        (what this worker stored or read), the rows of the events from there on, in their order (Rasa's save
+        when its count is `expected`). Returns the count, how many rows were written and the newest id; when
+        the count differs nothing is written, and the caller continues as Rasa does from the real count."""
+        table = self.SQLEvent.__table__
+        columns = ["sender_id", "type_name", "timestamp", "intent_name", "action_name", "data"]
+        rows = self._rows(tracker, expected)
+        values = (sa.values(*[sa.column(name, table.c[name].type) for name in columns],
+                            sa.column("position", sa.Integer), name="new_events")
+                  .data([tuple(row[name] for name in columns) + (index,) for index, row in enumerate(rows)]))
+        stored = self._stored_statement.cte("stored")
+        chosen = (sa.select(*[values.c[name] for name in columns]).select_from(values.join(stored, sa.true()))
+                  .where(stored.c[0] == expected).order_by(values.c.position))
+        added = sa.insert(table).from_select(columns, chosen).returning(table.c.id).cte("added")
+        statement = sa.select(sa.select(stored.c[0]).scalar_subquery(),
+                              sa.select(sa.func.count()).select_from(added).scalar_subquery(),
+                              sa.select(sa.func.max(added.c.id)).scalar_subquery())
+        count, written, newest = session.execute(statement, {"sender": tracker.sender_id}).one()
+        return count, written, newest
 
     def _insert(self, session: Any, rows: List[Dict[str, Any]]) -> Tuple[int, Optional[int]]:
         """The rows as Rasa's store writes them; how many were written and the newest id. On PostgreSQL one

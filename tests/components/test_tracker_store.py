@@ -177,3 +177,51 @@ def _no_query(sessionmaker):
         session.query = lambda *a, **k: (_ for _ in ()).throw(AssertionError("an ORM query per message"))
         return session
     return make
+
+
+def _rows(engine, sender):
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.exec_driver_sql(
+            "SELECT type_name, timestamp, intent_name, action_name, data FROM events WHERE sender_id = %(s)s "
+            "ORDER BY id", {"s": sender})]
+
+
+def test_postgresql_save_is_one_statement_and_writes_rasas_rows(database):
+    """A kept conversation's save is one statement (Rasa's count and the insert together); the rows are those
+    Rasa's own store writes for the same saves, also when rows were deleted between retrieve and save."""
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    name = database.rsplit("/", 1)[1]
+    settings = dict(dialect="postgresql", host="127.0.0.1", port=5432, db=name, username="postgres")
+    ours, rasas = CachedSQLTrackerStore(DOMAIN, **settings), SQLTrackerStore(DOMAIN, **settings)
+    statements = []
+    sa.event.listen(ours.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: statements.append(statement))
+    start = time.time() - 100
+    for store, sender in ((ours, "pg-ours"), (rasas, "pg-rasas")):
+        tracker = DialogueStateTracker.from_events(sender, [
+            ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start),
+            UserUttered("Hallo", timestamp=start + 1), BotUttered("Guten Tag", timestamp=start + 2)],
+            slots=DOMAIN.slots)
+        asyncio.run(store.save(tracker))
+        tracker = asyncio.run(store.retrieve(sender))
+        for turn in range(3):
+            statements.clear()
+            tracker.update(UserUttered(f"Frage {turn}", timestamp=start + 3 + turn))
+            tracker.update(BotUttered(f"Antwort {turn}", timestamp=start + 3 + turn))
+            asyncio.run(store.save(tracker))
+            if store is ours:
+                assert len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "SET"))]) == 1
+            tracker = asyncio.run(store.retrieve(sender))
+        with store.engine.begin() as connection:  # rows deleted between this worker's retrieve and save
+            connection.exec_driver_sql("DELETE FROM events WHERE sender_id = %(s)s AND type_name = 'bot'",
+                                       {"s": sender})
+        tracker.update(UserUttered("noch eine", timestamp=start + 10))
+        asyncio.run(store.save(tracker))
+    mine, theirs = _rows(ours.engine, "pg-ours"), _rows(ours.engine, "pg-rasas")
+    assert len(mine) == len(theirs) > 10
+    assert mine == [tuple(value.replace("pg-rasas", "pg-ours") if isinstance(value, str) else value
+                          for value in row) for row in theirs]
+    ours.engine.dispose()
+    rasas.engine.dispose()
