@@ -35,6 +35,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
@@ -63,6 +64,26 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+
+
+@lru_cache(maxsize=64)
+def _insert_if_stored_sql(table: str, rows: int) -> str:
+    """`CachedSQLTrackerStore._insert_if_stored`'s statement for `rows` rows (psycopg2 parameters)."""
+    session_start = (f"(SELECT max(timestamp) FROM {table} WHERE sender_id = %(sender)s "
+                     f"AND type_name = %(session_started)s)")
+    values = ", ".join("(" + ", ".join(f"%({name}_{index})s" for name in _COLUMNS) + f", {index})"
+                       for index in range(rows))
+    columns = ", ".join(_COLUMNS)
+    return (f"WITH stored AS (SELECT count(*) AS n FROM {table} WHERE sender_id = %(sender)s "
+            f"AND (timestamp >= {session_start} OR {session_start} IS NULL)), "
+            f"added AS (INSERT INTO {table} ({columns}) "
+            f"SELECT {', '.join('v.' + name for name in _COLUMNS)} FROM (VALUES {values}) "
+            f"AS v({columns}, position) JOIN stored ON true WHERE stored.n = %(expected)s "
+            f"ORDER BY v.position RETURNING id) "
+            f"SELECT (SELECT n FROM stored), (SELECT count(*) FROM added), (SELECT max(id) FROM added)")
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -174,21 +195,16 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """PostgreSQL, one statement: Rasa's count of the session's stored events and, if it is `expected`
         (what this worker stored or read), the rows of the events from there on, in their order (Rasa's save
         when its count is `expected`). Returns the count, how many rows were written and the newest id; when
-        the count differs nothing is written, and the caller continues as Rasa does from the real count."""
-        table = self.SQLEvent.__table__
-        columns = ["sender_id", "type_name", "timestamp", "intent_name", "action_name", "data"]
+        the count differs nothing is written, and the caller continues as Rasa does from the real count. The
+        SQL is fixed text per number of rows (`_insert_if_stored_sql`): SQLAlchemy cannot cache the compiled
+        form of a statement with a VALUES list, and compiling it each time cost more than the round trip."""
         rows = self._rows(tracker, expected)
-        values = (sa.values(*[sa.column(name, table.c[name].type) for name in columns],
-                            sa.column("position", sa.Integer), name="new_events")
-                  .data([tuple(row[name] for name in columns) + (index,) for index, row in enumerate(rows)]))
-        stored = self._stored_statement.cte("stored")
-        chosen = (sa.select(*[values.c[name] for name in columns]).select_from(values.join(stored, sa.true()))
-                  .where(stored.c[0] == expected).order_by(values.c.position))
-        added = sa.insert(table).from_select(columns, chosen).returning(table.c.id).cte("added")
-        statement = sa.select(sa.select(stored.c[0]).scalar_subquery(),
-                              sa.select(sa.func.count()).select_from(added).scalar_subquery(),
-                              sa.select(sa.func.max(added.c.id)).scalar_subquery())
-        count, written, newest = session.execute(statement, {"sender": tracker.sender_id}).one()
+        parameters: Dict[str, Any] = {"sender": tracker.sender_id, "session_started": SessionStarted.type_name,
+                                      "expected": expected}
+        for index, row in enumerate(rows):
+            parameters.update({f"{name}_{index}": row[name] for name in _COLUMNS})
+        sql = _insert_if_stored_sql(self.SQLEvent.__tablename__, len(rows))
+        count, written, newest = session.connection().exec_driver_sql(sql, parameters).one()
         return count, written, newest
 
     def _insert(self, session: Any, rows: List[Dict[str, Any]]) -> Tuple[int, Optional[int]]:
