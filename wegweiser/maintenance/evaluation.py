@@ -22,11 +22,11 @@ from wegweiser.paths import PROJECT_ROOT
 #: four languages and at English topic boundaries: ar 94.6, de 97.0, en 93.9, fa 93.9, ru 93.7, tr 97.5, es 92.2,
 #: ka 91.3, mk 91.2, sq 93.3 %. The classifier moves by about one message per language with any change of the
 #: data (one message is 0.3-1.3 points), so a change that costs a language its floor is seen in `make test`.
-#: English is the exception: 93.9 % with the English examples of 2026-12-07, then 92.9 % (274/295) after six
-#: examples on who pays a deportation (a test story's question had got the medical answer) - the same jitter of
-#: 1-3 messages, below the target by one message; its floor is what the final model reached.
+#: English was one message short (92.9 %, 274/295) until 206 more English examples at the topic boundaries that
+#: cross-validation on the training data showed confused (2026-12-07, session 5): 93.2 %, so every one of the
+#: six has the 93 % floor now.
 DEFAULT_FLOOR = 0.93
-FLOORS: Mapping[str, float] = {"en": 0.92, "es": 0.90, "ka": 0.90, "mk": 0.90, "sq": 0.90}
+FLOORS: Mapping[str, float] = {"es": 0.90, "ka": 0.90, "mk": 0.90, "sq": 0.90}
 #: what every language should reach (issue 15); reported by `make evaluate`
 TARGET = 0.93
 #: the held-out set must have at least this many messages in a language for its score to count
