@@ -117,12 +117,20 @@ def worker_count(name: str) -> int:
 
 def scale_out_env() -> Dict[str, str]:
     """The children's worker settings: Sanic workers of Rasa (SANIC_WORKERS, which Rasa honours only with a
-    shared lock store) and of the action server (ACTION_SERVER_SANIC_WORKERS)."""
+    shared lock store) and of the action server (ACTION_SERVER_SANIC_WORKERS).
+
+    With several workers, no HTTP keep-alive (SANIC_KEEP_ALIVE=False, unless the operator set it): Sanic's
+    workers share one listening socket, and the worker that wakes first accepts every waiting connection, so
+    in a burst one worker held 16 of 20 kept-alive client connections while the other idled
+    (docs/measurements/latency.md, "Workers"). A new connection per request goes to a worker that is free."""
     rasa_workers, action_workers = worker_count("RASA_WORKERS"), worker_count("ACTION_WORKERS")
     if rasa_workers > 1 and not os.environ.get("LOCK_STORE_URL", "").strip():
         raise SystemExit("RASA_WORKERS > 1 needs LOCK_STORE_URL (redis://host:port): the workers must share "
                          "the per-conversation locks")
-    return {"SANIC_WORKERS": str(rasa_workers), "ACTION_SERVER_SANIC_WORKERS": str(action_workers)}
+    settings = {"SANIC_WORKERS": str(rasa_workers), "ACTION_SERVER_SANIC_WORKERS": str(action_workers)}
+    if max(rasa_workers, action_workers) > 1:
+        settings["SANIC_KEEP_ALIVE"] = os.environ.get("SANIC_KEEP_ALIVE", "False")
+    return settings
 
 
 def yaml_block(name: str, config: Dict[str, object]) -> str:

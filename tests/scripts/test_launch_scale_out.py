@@ -40,7 +40,21 @@ def test_postgresql_redis_and_workers(tmp_path, monkeypatch):
     assert written["lock_store"] == {"type": "redis", "url": "cache.local", "port": 6380, "db": 3,
                                      "use_ssl": False, "password": "pw"}
     assert (tmp_path / "endpoints.yml").stat().st_mode & 0o077 == 0
-    assert launch.scale_out_env() == {"SANIC_WORKERS": "4", "ACTION_SERVER_SANIC_WORKERS": "2"}
+    assert launch.scale_out_env() == {"SANIC_WORKERS": "4", "ACTION_SERVER_SANIC_WORKERS": "2",
+                                      "SANIC_KEEP_ALIVE": "False"}
+
+
+def test_several_workers_serve_without_keep_alive_unless_the_operator_says_otherwise(monkeypatch):
+    """Sanic's workers share one socket: kept-alive connections stay with the worker that accepted them in a
+    burst (one held 16 of 20 while the other idled); without keep-alive each request finds a free worker."""
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://127.0.0.1:6379")
+    monkeypatch.setenv("RASA_WORKERS", "2")
+    assert launch.scale_out_env()["SANIC_KEEP_ALIVE"] == "False"
+    monkeypatch.setenv("SANIC_KEEP_ALIVE", "True")
+    assert launch.scale_out_env()["SANIC_KEEP_ALIVE"] == "True"
+    monkeypatch.setenv("RASA_WORKERS", "1")
+    monkeypatch.delenv("SANIC_KEEP_ALIVE")
+    assert "SANIC_KEEP_ALIVE" not in launch.scale_out_env()
 
 
 def test_several_rasa_workers_need_the_lock_store(monkeypatch):
