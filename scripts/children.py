@@ -66,7 +66,9 @@ def child_env(child: str, environ: Mapping[str, str], **extra: str) -> Dict[str,
 
 
 def actions_command(action_port: int) -> List[str]:
-    return [str(RASA_VENV / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(action_port)]
+    """rasa_sdk's server through scripts/action_server.py (the same arguments; start-up heap frozen)."""
+    return [str(RASA_VENV / "python"), str(ROOT / "scripts" / "action_server.py"), "--actions", "actions",
+            "-p", str(action_port)]
 
 
 def rasa_command(model: Path, endpoints: Path, rasa_port: int) -> List[str]:

@@ -70,11 +70,12 @@ def test_run_with_a_token_starts_three_processes_and_sigterm_stops_them(tmp_path
             for cmdline, names in views.values():
                 for secret in (api_token, "launch-test-pseudonym-key", "7000000001:launch-test"):
                     assert secret not in cmdline
-                if "rasa_server.py" in cmdline or "rasa_sdk" in cmdline:
+                if "rasa_server.py" in cmdline or "action_server.py" in cmdline:
                     assert not names & {"TELEGRAM_TOKEN", "PSEUDONYM_KEY", "DATABASE_URL"}, cmdline
-                if "rasa_sdk" in cmdline or " -m bot" in cmdline:
+                if "action_server.py" in cmdline or " -m bot" in cmdline:
                     assert "RASA_API_TOKEN" not in names, cmdline
             assert any("rasa_server.py" in c for c, _ in views.values())
+            assert any("action_server.py" in c for c, _ in views.values())
             # the API token still reaches Rasa: its HTTP API answers with it and refuses without it
             assert answers(f"http://127.0.0.1:{rasa_port}/status?token={api_token}")
             assert not answers(f"http://127.0.0.1:{rasa_port}/status")
