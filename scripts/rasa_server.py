@@ -7,7 +7,7 @@ Rasa's parser reads but not /proc/<pid>/cmdline, then removed from the environme
 
 It also freezes the server's start-up heap once the model is loaded (wegweiser/heap.py): Rasa builds its Sanic
 app in `rasa.core.run.configure_app`, which `serve_application` looks up when it runs; the wrapper adds the
-heap's listener to the app it returns.
+heap's listener (and, for model swaps, its response middleware) to the app it returns.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def with_frozen_heap() -> None:
         return
 
     def configure_app_freezing_heap(*args, **kwargs):
-        return heap.register(configure_app(*args, **kwargs))
+        return heap.register(configure_app(*args, **kwargs), model_changes=True)
 
     configure_app_freezing_heap.freezes_heap = True
     rasa.core.run.configure_app = configure_app_freezing_heap

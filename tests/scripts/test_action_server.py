@@ -40,6 +40,7 @@ def test_rasas_app_freezes_its_heap_after_the_model_is_loaded():
         rasa_server.with_frozen_heap()
         app = rasa.core.run.configure_app(input_channels=None, enable_api=False, port=0)
         assert after_start_listeners(app).count(heap.freeze_when_ready) == 1
+        assert list(app.response_middleware).count(heap.refreeze_after_model_change) == 1
     finally:
         rasa.core.run.configure_app = original
 

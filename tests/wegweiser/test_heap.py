@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
 
 import pytest
 
@@ -59,3 +60,51 @@ def test_the_listener_freezes_and_registers_on_a_sanic_app(unfrozen):
     assert gc.get_freeze_count() == 0
     asyncio.run(heap.freeze_when_ready(app, None))
     assert gc.get_freeze_count() > 0
+
+
+class Request:
+    def __init__(self, method: str, path: str) -> None:
+        self.method, self.path = method, path
+
+
+class Response:
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def after_middleware(request, response) -> None:
+    async def respond() -> None:
+        await heap.refreeze_after_model_change(request, response)
+        await asyncio.sleep(0)  # what the middleware scheduled runs
+
+    asyncio.run(respond())
+
+
+def test_a_model_swap_lets_the_old_models_cycles_be_collected(unfrozen):
+    old_model = Start()
+    alive = weakref.ref(old_model)
+    heap.freeze_start_up_heap()
+    del old_model  # the old model unreachable after `PUT /model`; its cycle is frozen
+    gc.collect()
+    assert alive() is not None
+    after_middleware(Request("GET", "/status"), Response(200))
+    after_middleware(Request("PUT", "/model"), Response(500))  # a failed swap keeps the old model
+    assert alive() is not None
+    after_middleware(Request("PUT", "/model"), Response(204))
+    assert alive() is None
+    assert gc.get_freeze_count() > 1000  # and the new heap is frozen again
+
+
+def test_rasas_app_registers_the_middleware_only_when_asked(unfrozen):
+    class App:
+        def __init__(self) -> None:
+            self.middleware = []
+
+        def register_listener(self, listener, event):
+            pass
+
+        def register_middleware(self, middleware, attach_to):
+            self.middleware.append((middleware, attach_to))
+
+    assert heap.register(App()).middleware == []
+    assert heap.register(App(), model_changes=True).middleware == [(heap.refreeze_after_model_change, "response")]
