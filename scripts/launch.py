@@ -92,6 +92,10 @@ def tracker_store_config(data_dir: Path) -> Dict[str, object]:
     return config
 
 
+#: Rasa's Redis lock store, each step one atomic call (components/lock_store.py)
+LOCK_STORE_TYPE = "components.lock_store.AtomicRedisLockStore"
+
+
 def lock_store_config() -> Dict[str, object]:
     """Rasa's lock store: LOCK_STORE_URL (redis://[:password@]host:port[/db]) shares the per-conversation
     locks between workers and replicas; unset, Rasa's in-memory lock store (one worker)."""
@@ -101,8 +105,8 @@ def lock_store_config() -> Dict[str, object]:
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss"):
         raise SystemExit(f"LOCK_STORE_URL: expected redis://host:port[/db], not {parts.scheme}://")
-    config: Dict[str, object] = {"type": "redis", "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
-                                 "db": int(parts.path.lstrip("/") or 1), "use_ssl": parts.scheme == "rediss"}
+    config: Dict[str, object] = {"type": LOCK_STORE_TYPE, "url": parts.hostname or "127.0.0.1",
+                                 "port": parts.port or 6379, "db": int(parts.path.lstrip("/") or 1), "use_ssl": parts.scheme == "rediss"}
     if parts.password:
         config["password"] = unquote(parts.password)
     return config

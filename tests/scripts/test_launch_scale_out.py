@@ -37,7 +37,7 @@ def test_postgresql_redis_and_workers(tmp_path, monkeypatch):
     assert written["tracker_store"] == {"type": launch.TRACKER_STORE_TYPE, "dialect": "postgresql",
                                         "url": "db.local", "port": 6543, "db": "wegweiser", "username": "rasa",
                                         "password": "s@cret"}
-    assert written["lock_store"] == {"type": "redis", "url": "cache.local", "port": 6380, "db": 3,
+    assert written["lock_store"] == {"type": launch.LOCK_STORE_TYPE, "url": "cache.local", "port": 6380, "db": 3,
                                      "use_ssl": False, "password": "pw"}
     assert (tmp_path / "endpoints.yml").stat().st_mode & 0o077 == 0
     assert launch.scale_out_env() == {"SANIC_WORKERS": "4", "ACTION_SERVER_SANIC_WORKERS": "2",
