@@ -21,6 +21,7 @@ from bot.erase import Erasure
 from bot.pseudonym import pseudonym
 from bot.rasa_client import RasaClient, RasaUnavailable, Reply, parse_replies
 from bot.render import DELETE, LANGUAGE, LEARNING, RASA, Outgoing, render
+from bot.sending import FOLLOW_UP
 from bot.settings import Settings
 from bot.store import Store
 from bot.texts import language_choices, pick_language, text, unavailable
@@ -88,9 +89,11 @@ def gateway(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
 
 async def send(chat_id: int, outgoing: Sequence[Outgoing], context: ContextTypes.DEFAULT_TYPE,
                person: str, per_row: int = 1) -> None:
-    """Sends in order; the newest keyboard is remembered so older ones can be recognised."""
-    for item in outgoing:
-        sent = await context.bot.send_message(chat_id, item.text, reply_markup=item.markup(per_row))
+    """Sends in order; the newest keyboard is remembered so older ones can be recognised. The second and later
+    messages give way to other people's answers when Telegram's budget is used up (bot/sending.py)."""
+    for index, item in enumerate(outgoing):
+        sent = await context.bot.send_message(chat_id, item.text, reply_markup=item.markup(per_row),
+                                              rate_limit_args=FOLLOW_UP if index else None)
         if item.buttons:
             await gateway(context).db(gateway(context).store.update_person, person, keyboard_message=sent.message_id)
 

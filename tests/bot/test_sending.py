@@ -60,3 +60,55 @@ async def test_a_timed_out_send_is_tried_once_more_at_most():
     with pytest.raises(TimedOut):
         await send(RetryingRateLimiter(send_retries=5, first_delay=0.01), twice)
     assert twice.calls == 2
+
+
+async def test_an_answers_first_message_goes_before_other_answers_follow_ups_when_the_budget_is_used_up():
+    import asyncio
+
+    from bot.sending import FOLLOW_UP
+
+    limiter = RetryingRateLimiter(overall_max_rate=2, overall_time_period=0.2)  # the budget: 2 per 0.2 s
+    await limiter.initialize()
+    order = []
+
+    def message(name: str):
+        async def call(*args, **kwargs):
+            order.append(name)
+            return {"ok": True}
+        return call
+
+    async def request(name: str, follow_up: bool):
+        await limiter.process_request(message(name), (), {}, "sendMessage", {"chat_id": 7},
+                                      FOLLOW_UP if follow_up else None)
+
+    try:
+        # the budget used up by two answers; a third waits; a note of an earlier answer, then a fourth answer
+        sends = [asyncio.create_task(request(f"answer {i}", False)) for i in range(3)]
+        await asyncio.sleep(0.01)
+        sends.append(asyncio.create_task(request("note", True)))
+        await asyncio.sleep(0.01)
+        sends.append(asyncio.create_task(request("answer 3", False)))
+        await asyncio.wait_for(asyncio.gather(*sends), timeout=10)
+    finally:
+        await limiter.shutdown()
+    assert sorted(order) == ["answer 0", "answer 1", "answer 2", "answer 3", "note"]  # everything sent
+    assert order[-1] == "note"  # in arrival order it would have gone before "answer 3"
+    assert limiter._firsts_waiting == 0
+
+
+async def test_a_failed_first_message_does_not_hold_up_the_follow_ups():
+    import asyncio
+
+    from bot.sending import FOLLOW_UP
+
+    limiter = RetryingRateLimiter(send_retries=0)
+    await limiter.initialize()
+    try:
+        with pytest.raises(BadRequest):
+            await limiter.process_request(Flaky(BadRequest("chat not found")), (), {}, "sendMessage", {"chat_id": 1},
+                                          None)
+        result = await asyncio.wait_for(limiter.process_request(Flaky(), (), {}, "sendMessage", {"chat_id": 1},
+                                                                 FOLLOW_UP), timeout=5)
+        assert result == {"ok": True}
+    finally:
+        await limiter.shutdown()
