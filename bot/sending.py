@@ -12,7 +12,8 @@ queues every message in arrival order, so the answer of someone already in a con
 other people's "as of" notes and introductions: ~600 ms at p95 in `make bench-load`, ~9 ms with the limit
 lifted (docs/measurements/gateway.md). A reply's second and later messages are sent with
 `rate_limit_args=FOLLOW_UP` (bot/handlers.py: `send`); they wait while any answer's first message waits for
-the budget. One person's messages stay in order (each is sent after the one before it returned); the budget
+the budget, and enter the limiter only when it has room with a few places to spare, so no queue of
+follow-ups forms ahead of a later answer. One person's messages stay in order (each is sent after the one before it returned); the budget
 is the same, only the order between people changes."""
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ JSONDict = Dict[str, Any]
 UNLIMITED = frozenset({"sendChatAction"})
 #: `rate_limit_args` of a reply's second and later messages: sent after the first messages waiting
 FOLLOW_UP = "follow-up"
+#: places of Telegram's per-second budget that follow-ups leave free, for answers arriving the next moment
+#: (the rate is the same 30/s; only a burst of follow-ups is 25 instead of 30)
+ANSWER_RESERVE = 5
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -42,6 +46,19 @@ class RetryingRateLimiter(AIORateLimiter):
         self._firsts_waiting = 0  # first messages of a reply not yet let through by the limiter
         self._no_first_waiting = asyncio.Event()
         self._no_first_waiting.set()
+
+    async def _until_no_answer_waits(self) -> None:
+        """Until no first message waits and the budget has room now, and for `ANSWER_RESERVE` answers more: a
+        follow-up that queued inside the limiter while no answer was waiting would still be ahead of the next
+        answer."""
+        limiter = self._base_limiter
+        while True:
+            if self._firsts_waiting:
+                await self._no_first_waiting.wait()
+            elif limiter is not None and not limiter.has_capacity(min(1 + ANSWER_RESERVE, limiter.max_rate)):
+                await asyncio.sleep(limiter.time_period / limiter.max_rate)
+            else:
+                return
 
     def _first_passed(self) -> None:
         self._firsts_waiting -= 1
@@ -63,8 +80,7 @@ class RetryingRateLimiter(AIORateLimiter):
             return await callback(*args, **kwargs)
         if rate_limit_args == FOLLOW_UP:
             rate_limit_args = None  # PTB's own meaning: a number of retries
-            while self._firsts_waiting:
-                await self._no_first_waiting.wait()
+            await self._until_no_answer_waits()
             return await self._send(callback, args, kwargs, endpoint, data, rate_limit_args)
         self._firsts_waiting += 1
         self._no_first_waiting.clear()

@@ -112,3 +112,29 @@ async def test_a_failed_first_message_does_not_hold_up_the_follow_ups():
         assert result == {"ok": True}
     finally:
         await limiter.shutdown()
+
+
+async def test_follow_ups_leave_places_for_answers_but_always_go_out():
+    import asyncio
+
+    from bot.sending import ANSWER_RESERVE, FOLLOW_UP
+
+    limiter = RetryingRateLimiter(overall_max_rate=30, overall_time_period=1)
+    await limiter.initialize()
+    sent = []
+
+    async def call(*args, **kwargs):
+        sent.append(1)
+        return {"ok": True}
+
+    try:
+        burst = [asyncio.create_task(limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 3}, FOLLOW_UP))
+                 for _ in range(40)]
+        await asyncio.sleep(0.02)
+        # the follow-ups used the budget only up to the reserve: an answer now goes at once
+        assert len(sent) == 30 - ANSWER_RESERVE
+        assert limiter._base_limiter.has_capacity(ANSWER_RESERVE)
+        await asyncio.wait_for(asyncio.gather(*burst), timeout=10)  # and the rest follow at Telegram's rate
+        assert len(sent) == 40
+    finally:
+        await limiter.shutdown()
